@@ -1,0 +1,77 @@
+# sysptvm: User-Mode Linux with PTRACE_VM.  'make help' lists the targets.
+#
+# The prerequisites below are the real inputs of each product, so a target
+# with nothing to do costs a second, and a change to one file in arch-um/
+# rebuilds the kernel (incrementally, in the cache) and the image, not the
+# debootstrap base.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+# Never two kernel builds at once on this 2-core machine.
+.NOTPARALLEL:
+
+B := build
+CACHE_DIR := $(or $(SYSPTVM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sysptvm)
+KERNEL_SOURCE := $(wildcard /usr/src/linux-source-6.12.tar.xz)
+KERNEL_SCRIPTS := scripts/kernel.sh scripts/lib.sh
+OUR_INPUTS := patches/series $(wildcard patches/*.patch) \
+	$(shell find arch-um os-Linux -type f)
+STOCK_INPUTS := arch-um/sysptvm.config
+
+GUEST_CFLAGS := -static -O2 -Wall -Wextra -Itests/guest
+GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/guest/bin/%,$(wildcard tests/guest/*.c))
+GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src/*.c))
+ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
+	$(shell find rootfs/overlay -type f)
+
+.PHONY: all help deps kernel stock rootfs guest check clean distclean
+
+all: $(B)/linux $(B)/rootfs.img
+
+help:
+	@echo 'sysptvm make targets:'
+	@echo '  make            build/linux and build/rootfs.img (= make all)'
+	@echo '  make deps       install the Debian packages the build needs'
+	@echo '  make kernel     build/linux: linux-source-6.12 + patches/ + arch-um/ + os-Linux/'
+	@echo '  make stock      build/linux-stock: the same source and config, unpatched'
+	@echo '  make rootfs     build/rootfs.img: Debian bookworm minbase + rootfs/ + tests'
+	@echo '  make guest      the static guest programs (tests/guest/, rootfs/src/)'
+	@echo '  make check      build what is missing, then run tests/run'
+	@echo '  make clean      remove build/'
+	@echo '  make distclean  also remove the cache ($(CACHE_DIR))'
+	@echo 'Then: ./boot.sh (a root shell in the guest), ./boot.sh --help.'
+
+deps:
+	@scripts/deps.sh
+
+kernel: $(B)/linux
+stock: $(B)/linux-stock
+rootfs: $(B)/rootfs.img
+guest: $(GUEST_BINS) $(GUEST_SBINS)
+
+$(B)/linux: $(OUR_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
+	@scripts/kernel.sh ours $@
+
+$(B)/linux-stock: $(STOCK_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
+	@scripts/kernel.sh stock $@
+
+$(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -o $@ $<
+
+$(B)/guest/sbin/%: rootfs/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -o $@ $<
+
+$(B)/rootfs.img: $(ROOTFS_INPUTS) $(B)/linux $(B)/linux-stock $(GUEST_BINS) $(GUEST_SBINS) | deps
+	@mkdir -p $(B)/guest/bin $(B)/guest/sbin
+	@rootfs/mkimage.sh $@ $(B)/linux $(B)/linux-stock $(B)/guest/bin $(B)/guest/sbin
+
+check: all
+	@tests/run
+
+clean:
+	rm -rf $(B)
+
+distclean: clean
+	rm -rf $(CACHE_DIR)

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysptvm: the interface between the UML kernel (arch/um/kernel/) and the
+ * host side (arch/um/os-Linux/).  Plain C types only: both sides include it.
+ */
+#ifndef __UM_SYSPTVM_H
+#define __UM_SYSPTVM_H
+
+/* os-Linux/sysptvm.c */
+extern void os_report_host_kernel(void);
+
+#endif /* __UM_SYSPTVM_H */

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Boot the sysptvm User-Mode Linux on the Debian rootfs.  See --help.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+prog=${0##*/}
+
+usage() {
+	cat <<EOF
+usage: $prog [OPTIONS] [--] [KERNEL-ARGS...]
+
+Boot build/linux (User-Mode Linux with sysptvm) on build/rootfs.img and give
+root a shell on this terminal.  'poweroff' in the guest ends $prog with
+status 0.  KERNEL-ARGS go onto the kernel command line, e.g.
+  $prog nosysptvm mem=1G
+
+Whatever is missing or out of date is built first (make all).  The base image
+is never written: the guest writes to a copy-on-write overlay, a new one for
+each boot unless --keep is given.
+
+Options:
+  -r, --run CMD      boot, run CMD in the guest as root (bash -c), print its
+                     stdout and stderr, power off, exit with CMD's status
+  -k, --kernel FILE  the UML binary to boot (default build/linux; the
+                     unpatched reference is build/linux-stock)
+  -i, --image FILE   the base image (default build/rootfs.img)
+  -m, --mem SIZE     guest memory (default 512M)
+      --keep         keep the overlay in build/overlay.cow between boots
+      --reset        start a new build/overlay.cow (implies --keep)
+  -t, --timeout SEC  kill the guest after SEC seconds (status 124)
+  -v, --verbose      with --run: show the kernel's console output on stderr
+      --no-build     do not run make first (fail if something is missing)
+  -h, --help         this text
+
+Exit status: CMD's status with --run, 0 after poweroff, 2 for bad usage,
+124 on --timeout, 125 when the guest did not run CMD to the end, 1 for
+other errors.  Several instances may run at once: each has its own overlay,
+UML umid and run directory.
+EOF
+}
+
+die() {
+	echo "$prog: error: $*" >&2
+	exit 1
+}
+bad_usage() {
+	echo "$prog: $*" >&2
+	usage >&2
+	exit 2
+}
+
+kernel="$top/build/linux"
+image="$top/build/rootfs.img"
+mem=512M
+run_cmd=
+run_mode=0
+keep=0
+reset=0
+timeout=0
+verbose=0
+build=1
+kargs=()
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-r|--run) [ $# -ge 2 ] || bad_usage "$1 needs a command"; run_mode=1; run_cmd=$2; shift ;;
+	-k|--kernel) [ $# -ge 2 ] || bad_usage "$1 needs a file"; kernel=$2; shift ;;
+	-i|--image) [ $# -ge 2 ] || bad_usage "$1 needs a file"; image=$2; shift ;;
+	-m|--mem) [ $# -ge 2 ] || bad_usage "$1 needs a size"; mem=$2; shift ;;
+	-t|--timeout) [ $# -ge 2 ] || bad_usage "$1 needs seconds"; timeout=$2; shift ;;
+	--keep) keep=1 ;;
+	--reset) keep=1; reset=1 ;;
+	-v|--verbose) verbose=1 ;;
+	--no-build) build=0 ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; kargs+=("$@"); break ;;
+	-*) bad_usage "unknown option: $1" ;;
+	*) kargs+=("$1") ;;
+	esac
+	shift
+done
+[[ "$timeout" =~ ^[0-9]+$ ]] || bad_usage "--timeout takes whole seconds, not '$timeout'"
+[[ "$mem" =~ ^[0-9]+[KMG]?$ ]] || bad_usage "--mem takes a size like 512M or 1G, not '$mem'"
+
+if [ "$build" = 1 ]; then
+	echo "$prog: make all (builds what is missing; --no-build skips this)" >&2
+	make -C "$top" --no-print-directory all >&2 ||
+		die "the build failed (see above)"
+fi
+
+[ -x "$kernel" ] || die "no kernel at $kernel: build it with 'make kernel' (or 'make stock' for build/linux-stock)"
+[ -f "$image" ] || die "no rootfs image at $image: build it with 'make rootfs'"
+if ! dumpe2fs -h "$image" >/dev/null 2>&1; then
+	die "$image is not a valid ext4 image (corrupt or truncated): rebuild it with 'rm -f $image && make rootfs'"
+fi
+image=$(realpath "$image")
+kernel=$(realpath "$kernel")
+
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-boot.XXXXXX")
+umid="sysptvm-$$-${run_dir##*.}"
+uml_pid=
+tails=()
+saved_tty=
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM HUP
+	if [ -n "$uml_pid" ] && kill -0 "$uml_pid" 2>/dev/null; then
+		# UML and the host processes of its guest share a process group.
+		kill -TERM -- "-$uml_pid" 2>/dev/null || true
+		sleep 0.5
+		kill -KILL -- "-$uml_pid" 2>/dev/null || true
+	fi
+	[ ${#tails[@]} -eq 0 ] || kill "${tails[@]}" 2>/dev/null || true
+	[ -z "$saved_tty" ] || stty "$saved_tty" 2>/dev/null || true
+	rm -rf "$run_dir"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# The copy-on-write overlay.  UML records the base image's mtime in it and
+# refuses a base that changed, so a kept overlay remembers which base it was
+# made for and is refused here, with the way out, instead of in the guest.
+if [ "$keep" = 1 ]; then
+	cow="$top/build/overlay.cow"
+	base_id="$image $(stat -c '%s %Y' "$image")"
+	if [ "$reset" = 1 ]; then
+		rm -f "$cow" "$cow.base"
+	elif [ -e "$cow" ] && [ "$(cat "$cow.base" 2>/dev/null)" != "$base_id" ]; then
+		die "$image changed since $cow was made; start a new overlay with --reset"
+	fi
+	echo "$base_id" >"$cow.base"
+else
+	cow="$run_dir/overlay.cow"
+fi
+
+# shellcheck disable=SC2054 # the commas belong to the kernel arguments
+cmdline=(
+	"ubd0=$cow,$image" root=/dev/ubda rw
+	"mem=$mem" init=/sbin/sysptvm-init
+	"umid=$umid" "uml_dir=$run_dir"
+	con=null ssl=null con0=fd:0,fd:1
+)
+
+if [ "$run_mode" = 1 ]; then
+	printf '%s\n' "$run_cmd" >"$run_dir/cmd"
+	: >"$run_dir/stdout"
+	: >"$run_dir/stderr"
+	cmdline+=("sysptvm.run=$run_dir")
+	console="$run_dir/console.log"
+	# UML makes its console fds non-blocking; give it its own, never ours.
+	setsid setpriv --pdeathsig TERM -- "$kernel" "${cmdline[@]}" "${kargs[@]}" \
+		</dev/null >"$console" 2>&1 &
+	uml_pid=$!
+	tail -s 0.1 -n +1 -f --pid="$uml_pid" "$run_dir/stdout" &
+	tails+=($!)
+	tail -s 0.1 -n +1 -f --pid="$uml_pid" "$run_dir/stderr" >&2 &
+	tails+=($!)
+	if [ "$verbose" = 1 ]; then
+		tail -s 0.1 -n +1 -f --pid="$uml_pid" "$console" >&2 &
+		tails+=($!)
+	fi
+else
+	if [ -t 0 ]; then saved_tty=$(stty -g); fi
+	# A background job's stdin would be /dev/null: hand the terminal over.
+	exec 3<&0
+	setsid setpriv --pdeathsig TERM -- "$kernel" "${cmdline[@]}" "${kargs[@]}" <&3 3<&- &
+	exec 3<&-
+	uml_pid=$!
+fi
+
+if [ "$timeout" -gt 0 ]; then
+	# The watchdog holds none of our fds (a caller's $(...) would wait for
+	# it) and takes its sleep along when it is cancelled.
+	(
+		trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+		sleep "$timeout" &
+		sleeper=$!
+		wait "$sleeper" && touch "$run_dir/timed-out" &&
+			kill -TERM -- "-$uml_pid" 2>/dev/null
+	) </dev/null >/dev/null 2>&1 &
+	watchdog=$!
+fi
+
+uml_status=0
+wait "$uml_pid" || uml_status=$?
+uml_pid_done=$uml_pid
+uml_pid=
+[ -z "${watchdog:-}" ] || kill "$watchdog" 2>/dev/null || true
+# Let the tails print what is left, then stop them.
+for t in "${tails[@]}"; do wait "$t" 2>/dev/null || true; done
+tails=()
+# Guest processes that outlived the UML main process, if any.
+kill -KILL -- "-$uml_pid_done" 2>/dev/null || true
+
+if [ -e "$run_dir/timed-out" ]; then
+	echo "$prog: timed out after $timeout s; the guest was killed" >&2
+	exit 124
+fi
+
+if [ "$run_mode" = 1 ]; then
+	if [ ! -s "$run_dir/status" ]; then
+		echo "$prog: the guest did not report the status of the command (UML exit status $uml_status); console log:" >&2
+		tail -n 30 "$console" >&2
+		exit 125
+	fi
+	status=$(cat "$run_dir/status")
+	[[ "$status" =~ ^[0-9]+$ ]] || die "the guest reported a bad status: '$status'"
+	exit "$status"
+fi
+exit "$uml_status"

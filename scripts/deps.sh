@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build and the tests need, when missing.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+packages=(
+	"$LINUX_SOURCE_PKG"	# the kernel source (/usr/src/linux-source-6.12.tar.xz)
+	build-essential bc bison flex libelf-dev libssl-dev	# kernel build
+	ccache rsync patch xz-utils
+	debootstrap e2fsprogs util-linux	# rootfs image, setpriv, setsid
+	expect	# boot tests
+	shellcheck
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	say "deps: all ${#packages[@]} packages present"
+	exit 0
+fi
+[ "$(id -u)" -eq 0 ] ||
+	die "missing packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
+say "deps: installing ${missing[*]}"
+run apt-get update -q
+DEBIAN_FRONTEND=noninteractive run apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+	die "apt-get install failed for: ${missing[*]}"

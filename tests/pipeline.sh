@@ -1,0 +1,197 @@
+# shellcheck shell=bash
+# The build, boot and test pipeline: boot.sh and the image (issue 2).
+
+test_boot_reaches_shell_prompt() {
+	local out
+	out=$(expect -f tests/expect/boot-prompt.exp "$TOP")
+	echo "$out"
+	assert_contains "$out" "boot-to-prompt-ms" "the expect script's timing line"
+}
+
+test_poweroff_returns_within_10s() {
+	local out ms
+	out=$(expect -f tests/expect/boot-prompt.exp "$TOP")
+	ms=$(sed -n 's/^poweroff-ms \([0-9]*\).*/\1/p' <<<"$out")
+	[ -n "$ms" ] || fail "no poweroff time in the expect output"
+	echo "poweroff took $ms ms"
+	[ "$ms" -lt 10000 ] || fail "poweroff took $ms ms, more than 10 s"
+}
+
+test_run_prints_output_and_status_0() {
+	local out token=$RANDOM$RANDOM
+	out=$(guest_run "echo out-$token; echo err-$token >&2; uname -sr") ||
+		fail "--run of a command that succeeds: status $?"
+	assert_contains "$out" "out-$token" "stdout of the command"
+	assert_not_contains "$out" "err-$token" "stdout (stderr must stay apart)"
+	assert_contains "$out" "Linux 6.12" "uname in the guest"
+}
+
+test_run_returns_nonzero_status() {
+	local rc=0 err
+	err=$(guest_run 'echo to-stderr >&2; exit 7' 2>&1 >/dev/null) || rc=$?
+	assert_eq 7 "$rc" "exit status of --run 'exit 7'"
+	assert_contains "$err" "to-stderr" "stderr of the command"
+	rc=0
+	guest_run 'false' >/dev/null || rc=$?
+	assert_eq 1 "$rc" "exit status of --run false"
+}
+
+test_run_boots_stock_kernel() {
+	local out
+	out=$(guest_run --kernel build/linux-stock 'uname -r; dmesg | grep -c "sysptvm: built" || true')
+	assert_contains "$out" "6.12" "uname -r under linux-stock"
+	assert_eq 0 "$(tail -n1 <<<"$out")" "sysptvm lines in the stock kernel's log"
+}
+
+test_guest_runs_kernel_of_this_checkout() {
+	local want got
+	want=$(bash -c '. scripts/lib.sh && series_id')
+	got=$(guest_run 'dmesg | sed -n "s/.*sysptvm: built from patch series //p"')
+	assert_eq "$want" "$got" "patch series named in the guest's boot log"
+}
+
+test_base_image_unchanged_after_writes() {
+	local before after out
+	before=$(sha256sum <build/rootfs.img)
+	out=$(guest_run 'echo written >/root/written && dd if=/dev/urandom of=/var/tmp/blob bs=1M count=8 status=none && sync && cat /root/written && ls -s /var/tmp/blob')
+	assert_contains "$out" "written" "reading back the written file in the guest"
+	after=$(sha256sum <build/rootfs.img)
+	assert_eq "$before" "$after" "sha256 of build/rootfs.img"
+	out=$(guest_run 'cat /root/written 2>&1 || echo absent')
+	assert_contains "$out" "absent" "a file written in the previous boot, after a boot without --keep"
+}
+
+test_keep_overlay_persists_and_reset_clears() {
+	local token=$RANDOM$RANDOM out
+	rm -f build/overlay.cow build/overlay.cow.base
+	guest_run --keep "echo $token >/root/kept" >/dev/null
+	out=$(guest_run --keep 'cat /root/kept')
+	assert_eq "$token" "$out" "a file kept in build/overlay.cow"
+	out=$(guest_run --reset 'cat /root/kept 2>/dev/null || echo gone')
+	assert_eq gone "$out" "the file after --reset"
+	rm -f build/overlay.cow build/overlay.cow.base
+}
+
+test_hostfs_mount_works() {
+	local dir token=$RANDOM$RANDOM out
+	dir=$(tmpdir)
+	echo "$token" >"$dir/from-host"
+	out=$(guest_run "mount -t hostfs none /mnt -o $dir && cat /mnt/from-host && echo guest-$token >/mnt/from-guest && umount /mnt")
+	assert_contains "$out" "$token" "a host file read through hostfs"
+	assert_eq "guest-$token" "$(cat "$dir/from-guest" 2>/dev/null)" "a file the guest wrote through hostfs"
+	rm -rf "$dir"
+}
+
+test_two_boots_run_in_parallel() {
+	# Each guest waits to see the other's marker in a shared hostfs
+	# directory, so this passes only if both run at the same time.
+	local dir pids=() rc i
+	dir=$(tmpdir)
+	for i in 1 2; do
+		guest_run "mount -t hostfs none /mnt -o $dir && touch /mnt/up-$i &&
+			for n in \$(seq 600); do [ -e /mnt/up-$((3 - i)) ] && echo saw-$((3 - i)) >/mnt/ok-$i && exit 0; sleep 0.1; done; exit 3" \
+			>"$dir/out-$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in 0 1; do
+		rc=0
+		wait "${pids[$i]}" || rc=$?
+		assert_eq 0 "$rc" "status of parallel boot $((i + 1)) ($(cat "$dir/out-$((i + 1))"))"
+	done
+	assert_eq saw-2 "$(cat "$dir/ok-1")" "boot 1 saw boot 2"
+	assert_eq saw-1 "$(cat "$dir/ok-2")" "boot 2 saw boot 1"
+	rm -rf "$dir"
+}
+
+# Start a guest that sleeps, wait until its UML runs, then send boot.sh the
+# signal $1.  No host process of that UML may be left afterwards.  (Not for
+# SIGINT: a background job of a script starts with SIGINT ignored.)
+interrupt_and_check() {	# SIGNAL
+	local sig=$1 pid n left
+	"${BOOT[@]}" --run 'sleep 300' >/dev/null 2>&1 &
+	pid=$!
+	for n in $(seq 300); do
+		[ -n "$(uml_processes "sysptvm-$pid-")" ] && break
+		sleep 0.1
+	done
+	[ -n "$(uml_processes "sysptvm-$pid-")" ] || fail "the UML of boot.sh (pid $pid) never started"
+	sleep 2
+	kill -"$sig" "$pid"
+	for n in $(seq 100); do
+		left=$(uml_processes "sysptvm-$pid-")
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	[ -z "$left" ] || fail "after SIG$sig to boot.sh, UML processes remain: $(ps -o pid,args -p "${left//$'\n'/,}")"
+	wait "$pid" 2>/dev/null || true
+}
+
+test_ctrl_c_leaves_no_uml_process() {
+	local out pid status n left
+	out=$(expect -f tests/expect/interrupt.exp "$TOP")
+	echo "$out"
+	pid=$(sed -n 's/^boot-pid \([0-9]*\).*/\1/p' <<<"$out")
+	status=$(sed -n 's/^exit-status \([0-9]*\).*/\1/p' <<<"$out")
+	[ -n "$pid" ] || fail "no boot.sh pid in the expect output"
+	assert_eq 130 "$status" "exit status of boot.sh after Ctrl-C"
+	for n in $(seq 50); do
+		left=$(uml_processes "sysptvm-$pid-")
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	[ -z "$left" ] || fail "after Ctrl-C, UML processes of boot.sh $pid remain: $left"
+}
+
+test_sigterm_leaves_no_uml_process() {
+	interrupt_and_check TERM
+}
+
+test_killed_parent_leaves_no_uml_process() {
+	interrupt_and_check KILL
+}
+
+test_timeout_kills_guest() {
+	local rc=0
+	"${BOOT[@]}" --timeout 5 --run 'sleep 300' >/dev/null 2>&1 || rc=$?
+	assert_eq 124 "$rc" "status of boot.sh --timeout 5 on a guest that sleeps"
+}
+
+test_unknown_option_prints_usage() {
+	local rc=0 err
+	err=$(./boot.sh --no-such-option 2>&1) || rc=$?
+	assert_eq 2 "$rc" "exit status for an unknown option"
+	assert_contains "$err" "unknown option: --no-such-option" "the message"
+	assert_contains "$err" "usage:" "the usage text"
+}
+
+test_corrupt_image_names_the_fix() {
+	local dir rc=0 err
+	dir=$(tmpdir)
+	head -c 4M /dev/zero >"$dir/bad.img"
+	err=$("${BOOT[@]}" --image "$dir/bad.img" --run true 2>&1) || rc=$?
+	assert_eq 1 "$rc" "exit status for a corrupt image"
+	assert_contains "$err" "not a valid ext4 image" "the message"
+	assert_contains "$err" "make rootfs" "the way to rebuild"
+	rc=0
+	err=$("${BOOT[@]}" --image "$dir/missing.img" --run true 2>&1) || rc=$?
+	assert_eq 1 "$rc" "exit status for a missing image"
+	assert_contains "$err" "make rootfs" "the way to rebuild"
+	rm -rf "$dir"
+}
+
+test_failing_patch_is_named_with_its_hunk() {
+	# A copy of the project whose patch no longer applies; kernel.sh must
+	# stop before it touches the kernel tree and name patch and hunk.
+	local dir rc=0 err p
+	dir=$(tmpdir)
+	cp -a scripts patches arch-um os-Linux "$dir/"
+	p=$(sed -e 's/#.*//' -e '/^$/d' patches/series | head -n1)
+	sed -i '0,/^ obj-y += load_file.o/s//~obj-y += load_file_renamed.o/' "$dir/patches/$p"
+	sed -i 's/^~/ /' "$dir/patches/$p"
+	err=$("$dir/scripts/kernel.sh" ours "$dir/linux" 2>&1) || rc=$?
+	assert_eq 1 "$rc" "exit status of kernel.sh with a broken patch"
+	assert_contains "$err" "patch $p does not apply" "the message"
+	assert_contains "$err" "rejected hunks of $p" "the rejected hunk"
+	assert_contains "$err" "load_file_renamed.o" "the hunk's text"
+	rm -rf "$dir"
+}
