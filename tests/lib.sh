@@ -45,3 +45,7 @@ uml_processes() {	# UMID-PATTERN
 tmpdir() {
 	mktemp -d "${TMPDIR:-/tmp}/sysptvm-test.XXXXXX"
 }
+
+kernel_build_log() {
+	echo "${SYSPTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysptvm}/ours/src/_build/build.log"
+}

@@ -107,17 +107,17 @@ test_two_boots_run_in_parallel() {
 # signal $1.  No host process of that UML may be left afterwards.  (Not for
 # SIGINT: a background job of a script starts with SIGINT ignored.)
 interrupt_and_check() {	# SIGNAL
-	local sig=$1 pid n left
+	local sig=$1 pid left
 	"${BOOT[@]}" --run 'sleep 300' >/dev/null 2>&1 &
 	pid=$!
-	for n in $(seq 300); do
+	for _ in $(seq 300); do
 		[ -n "$(uml_processes "sysptvm-$pid-")" ] && break
 		sleep 0.1
 	done
 	[ -n "$(uml_processes "sysptvm-$pid-")" ] || fail "the UML of boot.sh (pid $pid) never started"
 	sleep 2
 	kill -"$sig" "$pid"
-	for n in $(seq 100); do
+	for _ in $(seq 100); do
 		left=$(uml_processes "sysptvm-$pid-")
 		[ -z "$left" ] && break
 		sleep 0.1
@@ -127,14 +127,14 @@ interrupt_and_check() {	# SIGNAL
 }
 
 test_ctrl_c_leaves_no_uml_process() {
-	local out pid status n left
+	local out pid status left
 	out=$(expect -f tests/expect/interrupt.exp "$TOP")
 	echo "$out"
 	pid=$(sed -n 's/^boot-pid \([0-9]*\).*/\1/p' <<<"$out")
 	status=$(sed -n 's/^exit-status \([0-9]*\).*/\1/p' <<<"$out")
 	[ -n "$pid" ] || fail "no boot.sh pid in the expect output"
 	assert_eq 130 "$status" "exit status of boot.sh after Ctrl-C"
-	for n in $(seq 50); do
+	for _ in $(seq 50); do
 		left=$(uml_processes "sysptvm-$pid-")
 		[ -z "$left" ] && break
 		sleep 0.1
@@ -193,5 +193,22 @@ test_failing_patch_is_named_with_its_hunk() {
 	assert_contains "$err" "patch $p does not apply" "the message"
 	assert_contains "$err" "rejected hunks of $p" "the rejected hunk"
 	assert_contains "$err" "load_file_renamed.o" "the hunk's text"
+	rm -rf "$dir"
+}
+
+test_arch_um_change_rebuilds_only_its_dependents() {
+	# A copy of the project with one changed file in os-Linux/; kernel.sh
+	# builds it into the cached tree.  Compiled must be that file, the file
+	# that prints the series id (which covers it) and the version stamp.
+	local dir compiled
+	dir=$(tmpdir)
+	cp -a scripts patches arch-um os-Linux "$dir/"
+	echo "/* changed by a test */" >>"$dir/os-Linux/sysptvm.c"
+	"$dir/scripts/kernel.sh" ours "$dir/linux" >&2
+	compiled=$(sed -n 's/^  CC      //p' "$(kernel_build_log)" | sort | tr '\n' ' ')
+	# Put the cached tree back in step with this checkout.
+	scripts/kernel.sh ours "$dir/linux" >&2
+	assert_eq "arch/um/kernel/sysptvm.o arch/um/os-Linux/sysptvm.o init/version-timestamp.o " \
+		"$compiled" "files compiled after changing os-Linux/sysptvm.c"
 	rm -rf "$dir"
 }
