@@ -18,8 +18,12 @@ OUR_INPUTS := patches/series $(wildcard patches/*.patch) \
 	$(shell find arch-um os-Linux -type f)
 STOCK_INPUTS := arch-um/sysptvm.config
 
-GUEST_CFLAGS := -static -O2 -Wall -Wextra -Itests/guest
-GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/guest/bin/%,$(wildcard tests/guest/*.c))
+# The guest tests use the kernel's kselftest harness, from the extracted tree.
+LINUX_VERSION := $(subst ~,_,$(shell dpkg-query -W -f='$${Version}' linux-source-6.12 2>/dev/null))
+KSELFTEST := $(CACHE_DIR)/pristine-$(LINUX_VERSION)/tools/testing/selftests
+GUEST_CFLAGS := -static -O2 -Wall -Wextra -pthread -Itests/guest -I$(KSELFTEST)
+GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/guest/bin/%,$(wildcard tests/guest/*.c)) \
+	$(patsubst tests/guest/%.sh,$(B)/guest/bin/%,$(wildcard tests/guest/*.sh))
 GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src/*.c))
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
@@ -55,9 +59,16 @@ $(B)/linux: $(OUR_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 $(B)/linux-stock: $(STOCK_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 	@scripts/kernel.sh stock $@
 
-$(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h)
+$(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
+
+$(B)/guest/bin/%: tests/guest/%.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+
+$(KSELFTEST)/kselftest_harness.h: | deps
+	@bash -c '. scripts/lib.sh && pristine_tree' >/dev/null
 
 $(B)/guest/sbin/%: rootfs/src/%.c
 	@mkdir -p $(@D)

@@ -13,6 +13,12 @@ fail() {
 	echo "FAIL: $*" >&2
 	exit 1
 }
+# Not run, with the reason: counted as skipped, never as passed.
+skip() {
+	echo "SKIP: $*" >&2
+	echo "skip $*" >>"$SYSPTVM_SUBRESULTS"
+	exit 0
+}
 assert_eq() {	# EXPECTED ACTUAL WHAT
 	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
 }
@@ -48,4 +54,24 @@ tmpdir() {
 
 kernel_build_log() {
 	echo "${SYSPTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysptvm}/ours/src/_build/build.log"
+}
+
+# Report the results of a kselftest TAP run (stdin) as cases of the current
+# test, named PREFIX/TEST.  Prints the TAP too.  Fails when no case was found.
+report_tap() {	# PREFIX
+	local prefix=$1 line n=0 name
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case "$line" in
+		"ok "*"# SKIP"*) name=${line#ok * }; echo "skip $prefix/${name#*.}" ;;
+		"ok "*) name=${line#ok * }; echo "ok $prefix/${name#*.}" ;;
+		"not ok "*) name=${line#not ok * }; echo "FAIL $prefix/${name#*.}" ;;
+		*) continue ;;
+		esac >>"$SYSPTVM_SUBRESULTS"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || fail "no TAP results from $prefix"
+}
+assert_matches() {	# HAYSTACK EXTENDED-REGEX WHAT
+	grep -qE -- "$2" <<<"$1" || fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 2000)"
 }

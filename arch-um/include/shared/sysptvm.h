@@ -8,5 +8,6 @@
 
 /* os-Linux/sysptvm.c */
 extern void os_report_host_kernel(void);
+extern unsigned long os_probe_top_address(void);
 
 #endif /* __UM_SYSPTVM_H */

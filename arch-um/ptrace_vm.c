@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PTRACE_VM and PTRACE_SYSEMU for processes inside UML.
+ *
+ * ptrace_resume() records the PTRACE_VM tag of every resume request in
+ * current->ptrace.  The one that counts for a system call is the tag of the
+ * request that resumed us from its entry stop: it is read here right after
+ * that stop, and what it says about the exit report is latched in
+ * TIF_SYSCALL_SKIPEXIT, because other stops (an exec event, a seccomp event)
+ * may come between entry and exit and be resumed with other tags.
+ *
+ * PTRACE_SYSEMU behaves as on native x86_64: entry report, the call is not
+ * run, no exit report; the single-step trap still comes under
+ * PTRACE_SYSEMU_SINGLESTEP.  Whether the call is emulated is decided by the
+ * request that resumed us *into* the call, as on native.
+ */
+
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include "ptrace_vm.h"
+
+int ptrace_vm_syscall_entry(struct pt_regs *regs)
+{
+	bool emulated = test_thread_flag(TIF_SYSCALL_EMU);
+	unsigned int tag;
+
+	clear_thread_flag(TIF_SYSCALL_SKIPEXIT);
+	if (!emulated && !test_thread_flag(TIF_SYSCALL_TRACE))
+		return 0;
+
+	/* Nonzero: we were killed while stopped; do not run the call. */
+	if (ptrace_report_syscall_entry(regs)) {
+		set_thread_flag(TIF_SYSCALL_SKIPEXIT);
+		return 1;
+	}
+
+	tag = current->ptrace & PT_SYSCALL_TAG_MASK;
+	if (emulated || tag == PT_SYSCALL_SKIPCALL) {
+		set_thread_flag(TIF_SYSCALL_SKIPEXIT);
+		return 1;
+	}
+	if (tag == PT_SYSCALL_SKIPEXIT)
+		set_thread_flag(TIF_SYSCALL_SKIPEXIT);
+	return 0;
+}
+
+static void send_sigtrap(struct uml_pt_regs *regs)
+{
+	/* Send us the fake single-step SIGTRAP */
+	force_sig_fault(SIGTRAP, TRAP_BRKPT,
+			UPT_IS_USER(regs) ? (void __user *)UPT_IP(regs) : NULL);
+}
+
+void ptrace_vm_syscall_exit(struct pt_regs *regs)
+{
+	bool skip_exit = test_and_clear_thread_flag(TIF_SYSCALL_SKIPEXIT);
+	int ptraced = current->ptrace;
+
+	/* The single-step trap is no exit report: it comes with SKIPEXIT too. */
+	if (test_thread_flag(TIF_SINGLESTEP))
+		send_sigtrap(&regs->regs);
+
+	if (skip_exit || !test_thread_flag(TIF_SYSCALL_TRACE))
+		return;
+
+	ptrace_report_syscall_exit(regs, 0);
+	/* force do_signal() --> is_syscall() */
+	if (ptraced & PT_PTRACED)
+		set_thread_flag(TIF_SIGPENDING);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PTRACE_VM and PTRACE_SYSEMU for processes inside UML: the system call
+ * entry and exit reports, called from syscall_trace_enter/leave().
+ */
+#ifndef __UM_PTRACE_VM_H
+#define __UM_PTRACE_VM_H
+
+struct pt_regs;
+
+/* Returns nonzero when the system call must not be run. */
+int ptrace_vm_syscall_entry(struct pt_regs *regs);
+void ptrace_vm_syscall_exit(struct pt_regs *regs);
+
+#endif /* __UM_PTRACE_VM_H */

@@ -1,0 +1,53 @@
+#!/bin/bash
+# Run a UML inside this guest: nested-uml [-m MEM] [-v] KERNEL CMD [KERNEL-ARGS...]
+#
+# The inner kernel gets this guest's / as its root through hostfs, runs CMD
+# (bash -c) as its init, and powers off.  Prints the inner boot log (with -v,
+# or when the command's status cannot be read) and CMD's output; exits with
+# CMD's status, or 125 when the inner system did not run it to the end.
+set -uo pipefail
+
+mem=192M
+verbose=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-m) mem=$2; shift 2 ;;
+	-v) verbose=1; shift ;;
+	-h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 2 ] || { echo "usage: nested-uml [-m MEM] [-v] KERNEL CMD [KERNEL-ARGS...]" >&2; exit 2; }
+kernel=$1 cmd=$2
+shift 2
+
+# The inner UML maps its memory from /dev/shm (tmpfs, exec allowed).
+mountpoint -q /dev/shm || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+dir=$(mktemp -d /tmp/nested.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+printf '%s\n' "$cmd" >"$dir/cmd"
+cat >"$dir/init" <<INIT
+#!/bin/bash
+mount -t proc proc /proc 2>/dev/null
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+bash $dir/cmd >$dir/out 2>&1 </dev/null
+echo \$? >$dir/status
+sync
+exec poweroff
+INIT
+chmod +x "$dir/init"
+
+TMPDIR=/dev/shm timeout 600 "$kernel" "mem=$mem" rootfstype=hostfs rootflags=/ rw \
+	"init=$dir/init" "umid=nested-$$" "uml_dir=$dir" con=null ssl=null \
+	con0=null,fd:1 "$@" </dev/null >"$dir/boot.log" 2>&1
+uml_status=$?
+
+if [ "$verbose" = 1 ] || [ ! -s "$dir/status" ]; then
+	sed 's/\r$//' "$dir/boot.log"
+fi
+[ -e "$dir/out" ] && cat "$dir/out"
+if [ ! -s "$dir/status" ]; then
+	echo "nested-uml: $kernel did not run the command to the end (exit status $uml_status)" >&2
+	exit 125
+fi
+exit "$(cat "$dir/status")"

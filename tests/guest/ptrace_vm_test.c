@@ -1,0 +1,1048 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PTRACE_VM: the tags in the addr argument of the ptrace resume requests
+ * (ptrace_vm.h), and PTRACE_SYSEMU, as seen by a tracer.
+ *
+ * Most tests fork a tracee that stops itself with SIGSTOP and then makes
+ * exactly these system calls, recording in shared memory what they return:
+ *
+ *	mkdir(dir[0]); getppid(); mkdir(dir[1]); exit_group(0);
+ *
+ * The tracer tells a syscall-entry stop from an exit stop by counting them,
+ * as strace does (there is no PTRACE_GET_SYSCALL_INFO in UML), and checks
+ * the count with rax, which is -ENOSYS at every entry stop on x86_64.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/*
+ * The harness builds with warnings under -Wextra: its SIGALRM handler has
+ * an unused parameter, and the wrapper of TEST_F() keeps a variable across
+ * setjmp() that longjmp() may clobber, so that after a failed ASSERT_*() a
+ * FIXTURE_TEARDOWN() may not run.  FIXTURE_TEARDOWN_PARENT() runs anyway.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <kselftest_harness.h>
+#pragma GCC diagnostic pop
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#include "ptrace_vm.h"
+
+#define TIMEOUT		10	/* seconds, for a test that takes milliseconds */
+#define MAX_STOPS	1000	/* stops before one of ours, however many libc makes */
+#define SYSCALL_STOP	(SIGTRAP | 0x80)	/* with PTRACE_O_TRACESYSGOOD */
+#define REG(r)		offsetof(struct user_regs_struct, r)
+#define RESULT		4242	/* what a tracer makes a skipped call return */
+#define NOBODY		65534
+#define NOT_RETURNED	LONG_MIN
+
+/* What a call of the tracee returned, as the tracee saw it. */
+struct result {
+	long ret;
+	int err;
+};
+
+/* What the children saw, in memory shared with them. */
+struct seen {
+	struct result mkdir0;	/* the results of the tracee's calls */
+	struct result getppid;
+	struct result mkdir1;
+	char why[256];		/* why a helper child failed */
+};
+
+/* One thread the test traces. */
+struct tracee {
+	pid_t tid;
+	bool in_call;	/* at an entry stop that PTRACE_SYSCALL leaves for the exit */
+};
+
+FIXTURE(ptrace_vm) {
+	struct tracee t;	/* the tracee, if the test started one */
+	pid_t other[2];		/* other children, killed at the end */
+	char dir[2][64];	/* what the tracee's two mkdir() calls make */
+	struct seen *seen;
+};
+
+FIXTURE_SETUP(ptrace_vm)
+{
+	struct result none = { .ret = NOT_RETURNED };
+	unsigned int i;
+
+	self->seen = mmap(NULL, sizeof(*self->seen), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->seen) {
+		TH_LOG("mmap: %m");
+	}
+	self->seen->mkdir0 = none;
+	self->seen->getppid = none;
+	self->seen->mkdir1 = none;
+	for (i = 0; i < ARRAY_SIZE(self->dir); i++) {
+		snprintf(self->dir[i], sizeof(self->dir[i]),
+			 "/tmp/ptrace_vm_test.%d.%u", getpid(), i);
+		rmdir(self->dir[i]);
+	}
+}
+
+/*
+ * Run once, in the test's process or in its parent (see above).  The
+ * tracees die with their tracer anyway (PTRACE_O_EXITKILL), the other
+ * children do not.
+ */
+FIXTURE_TEARDOWN_PARENT(ptrace_vm)
+{
+	unsigned int i;
+
+	if (self->t.tid > 0)
+		kill(self->t.tid, SIGKILL);
+	for (i = 0; i < ARRAY_SIZE(self->other); i++)
+		if (self->other[i] > 0)
+			kill(self->other[i], SIGKILL);
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	for (i = 0; i < ARRAY_SIZE(self->dir); i++)
+		rmdir(self->dir[i]);
+}
+
+/* In a child, which must not use ASSERT_*(): say why it fails, and exit. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+child_fail(FIXTURE_DATA(ptrace_vm) *self, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(self->seen->why, sizeof(self->seen->why), fmt, ap);
+	va_end(ap);
+	_exit(1);
+}
+
+#define RECORD(result, call)			\
+	do {					\
+		errno = 0;			\
+		(result)->ret = (call);		\
+		(result)->err = errno;		\
+	} while (0)
+
+/* The tracee: nothing but the calls above after its first stop. */
+static void __attribute__((noreturn))
+run_tracee(FIXTURE_DATA(ptrace_vm) *self)
+{
+	pid_t pid = getpid();
+
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+		_exit(90);
+	kill(pid, SIGSTOP);
+	RECORD(&self->seen->mkdir0, syscall(SYS_mkdir, self->dir[0], 0700));
+	RECORD(&self->seen->getppid, syscall(SYS_getppid));
+	RECORD(&self->seen->mkdir1, syscall(SYS_mkdir, self->dir[1], 0700));
+	_exit(0);
+}
+
+static const char *sys_name(long nr)
+{
+	switch (nr) {
+	case SYS_mkdir:
+		return "mkdir";
+	case SYS_getppid:
+		return "getppid";
+	case SYS_exit_group:
+		return "exit_group";
+	}
+	return "another call";
+}
+
+static const char *request_name(long request)
+{
+	switch (request) {
+	case PTRACE_SYSCALL:
+		return "PTRACE_SYSCALL";
+	case PTRACE_CONT:
+		return "PTRACE_CONT";
+	case PTRACE_SINGLESTEP:
+		return "PTRACE_SINGLESTEP";
+	case PTRACE_SYSEMU:
+		return "PTRACE_SYSEMU";
+	case PTRACE_SYSEMU_SINGLESTEP:
+		return "PTRACE_SYSEMU_SINGLESTEP";
+	}
+	return "a ptrace request";
+}
+
+/* A wait status in words, for the log, until the next call. */
+static const char *describe(pid_t tid, int status)
+{
+	static char buf[128];
+	const size_t size = sizeof(buf);
+
+	if (WIFEXITED(status))
+		snprintf(buf, size, "exited with status %d",
+			 WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "was killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WIFSTOPPED(status) && status >> 16)
+		snprintf(buf, size, "stopped at PTRACE_EVENT %d",
+			 status >> 16);
+	else if (WIFSTOPPED(status) && WSTOPSIG(status) == SYSCALL_STOP)
+		snprintf(buf, size,
+			 "stopped at a syscall stop, orig_rax %ld, rax %ld",
+			 ptrace(PTRACE_PEEKUSER, tid, REG(orig_rax), NULL),
+			 ptrace(PTRACE_PEEKUSER, tid, REG(rax), NULL));
+	else if (WIFSTOPPED(status))
+		snprintf(buf, size, "stopped by signal %d (%s)",
+			 WSTOPSIG(status), strsignal(WSTOPSIG(status)));
+	else
+		snprintf(buf, size, "has wait status %#x", status);
+	return buf;
+}
+
+static bool dir_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int wait_for(struct __test_metadata *_metadata, pid_t tid)
+{
+	int status = 0;
+	pid_t got;
+
+	do
+		got = waitpid(tid, &status, __WALL);
+	while (got < 0 && errno == EINTR);
+	ASSERT_EQ(tid, got) {
+		TH_LOG("waitpid(%d): %m", tid);
+	}
+	return status;
+}
+
+static long peek_reg(struct __test_metadata *_metadata, pid_t tid,
+		     size_t offset)
+{
+	long value;
+
+	errno = 0;
+	value = ptrace(PTRACE_PEEKUSER, tid, offset, NULL);
+	ASSERT_EQ(0, errno) {
+		TH_LOG("PTRACE_PEEKUSER of offset %zu: %m", offset);
+	}
+	return value;
+}
+
+static void poke_reg(struct __test_metadata *_metadata, pid_t tid,
+		     size_t offset, long value)
+{
+	ASSERT_EQ(0, ptrace(PTRACE_POKEUSER, tid, offset, value)) {
+		TH_LOG("PTRACE_POKEUSER of offset %zu: %m", offset);
+	}
+}
+
+/* Resume @t with @request, @addr and no signal. */
+static void resume(struct __test_metadata *_metadata, struct tracee *t,
+		   long request, unsigned long addr)
+{
+	ASSERT_EQ(0, ptrace(request, t->tid, (void *)addr, NULL)) {
+		TH_LOG("%s with addr %#lx: %m", request_name(request), addr);
+	}
+	/* From an entry stop, only these lead to the exit stop. */
+	if (request != PTRACE_SYSCALL || (addr & PTRACE_SYSCALL_SKIPEXIT))
+		t->in_call = false;
+}
+
+/*
+ * Wait for the next stop of @t, which must be the entry stop (@entry) or
+ * the exit stop of system call @nr; @after says what led to it.  Returns
+ * rax there.
+ */
+static long expect_syscall_stop(struct __test_metadata *_metadata,
+				struct tracee *t, bool entry, long nr,
+				const char *after)
+{
+	const char *stop = entry ? "entry" : "exit";
+	int status = wait_for(_metadata, t->tid);
+	long orig_rax, rax;
+
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SYSCALL_STOP &&
+		    !(status >> 16)) {
+		TH_LOG("after %s, wanted the %s stop of %s; the tracee %s",
+		       after, stop, sys_name(nr), describe(t->tid, status));
+	}
+	orig_rax = peek_reg(_metadata, t->tid, REG(orig_rax));
+	rax = peek_reg(_metadata, t->tid, REG(rax));
+	ASSERT_EQ(nr, orig_rax) {
+		TH_LOG("after %s, wanted the %s stop of %s (%ld), got a stop of %s (%ld) with rax %ld",
+		       after, stop, sys_name(nr), nr, sys_name(orig_rax),
+		       orig_rax, rax);
+	}
+	if (entry) {
+		ASSERT_EQ(-ENOSYS, rax) {
+			TH_LOG("after %s, wanted the entry stop of %s, but rax is %ld, not -ENOSYS: an exit stop?",
+			       after, sys_name(nr), rax);
+		}
+	}
+	t->in_call = entry;
+	return rax;
+}
+
+/* Wait for the next stop of @t: a stop by @sig; @after says what led to it. */
+static void expect_signal_stop(struct __test_metadata *_metadata,
+			       struct tracee *t, int sig, const char *after)
+{
+	int status = wait_for(_metadata, t->tid);
+
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == sig &&
+		    !(status >> 16)) {
+		TH_LOG("after %s, wanted a stop by signal %d (%s); the tracee %s",
+		       after, sig, strsignal(sig), describe(t->tid, status));
+	}
+}
+
+/* Wait for @t to exit with status 0; @after says what led to it. */
+static void expect_exit(struct __test_metadata *_metadata, struct tracee *t,
+			const char *after)
+{
+	int status = wait_for(_metadata, t->tid);
+
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("after %s, wanted the tracee to exit with 0; it %s",
+		       after, describe(t->tid, status));
+	}
+	t->tid = 0;
+}
+
+/*
+ * Resume @t with PTRACE_SYSCALL, @addr the first time and 0 after, until
+ * the entry stop of system call @nr, over any other call on the way.  The
+ * message of a PTRACE_EVENT stop (a new thread's id) goes to *@event_msg.
+ */
+static void run_to_entry(struct __test_metadata *_metadata, struct tracee *t,
+			 unsigned long addr, long nr, unsigned long *event_msg)
+{
+	int i, status;
+	long rax;
+
+	for (i = 0; i < MAX_STOPS; i++) {
+		resume(_metadata, t, PTRACE_SYSCALL, i ? 0 : addr);
+		status = wait_for(_metadata, t->tid);
+		ASSERT_TRUE(WIFSTOPPED(status)) {
+			TH_LOG("on the way to the entry stop of %s, the tracee %s",
+			       sys_name(nr), describe(t->tid, status));
+		}
+		if (status >> 16) {
+			if (event_msg)
+				ptrace(PTRACE_GETEVENTMSG, t->tid, NULL,
+				       event_msg);
+			continue;
+		}
+		ASSERT_EQ(SYSCALL_STOP, WSTOPSIG(status)) {
+			TH_LOG("on the way to the entry stop of %s, the tracee %s",
+			       sys_name(nr), describe(t->tid, status));
+		}
+		t->in_call = !t->in_call;
+		if (!t->in_call)
+			continue;
+		rax = peek_reg(_metadata, t->tid, REG(rax));
+		ASSERT_EQ(-ENOSYS, rax) {
+			TH_LOG("on the way to the entry stop of %s, rax is %ld, not -ENOSYS, at what should be an entry stop",
+			       sys_name(nr), rax);
+		}
+		if (peek_reg(_metadata, t->tid, REG(orig_rax)) == nr)
+			return;
+	}
+	ASSERT_LT(i, MAX_STOPS) {
+		TH_LOG("no entry stop of %s in %d stops", sys_name(nr), i);
+	}
+}
+
+/* Fork the tracee and take its first stop, the SIGSTOP it sends itself. */
+static void start_tracee(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(ptrace_vm) *self)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid) {
+		TH_LOG("fork: %m");
+	}
+	if (pid == 0)
+		run_tracee(self);
+	self->t.tid = pid;
+	self->t.in_call = false;
+	expect_signal_stop(_metadata, &self->t, SIGSTOP, "PTRACE_TRACEME");
+	ASSERT_EQ(0, ptrace(PTRACE_SETOPTIONS, pid, NULL,
+			    PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) {
+		TH_LOG("PTRACE_SETOPTIONS: %m");
+	}
+}
+
+/*
+ * Run the whole tracee with PTRACE_SYSCALL and @addr on every resume; it
+ * must stop at the entry and at the exit of each call, and run them all.
+ */
+static void expect_all_stops(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(ptrace_vm) *self, unsigned long addr)
+{
+	const struct {
+		long nr;
+		long ret;	/* rax at the exit stop */
+	} calls[] = {
+		{ SYS_mkdir, 0 },
+		{ SYS_getppid, getpid() },
+		{ SYS_mkdir, 0 },
+		{ SYS_exit_group, 0 },	/* no exit stop */
+	};
+	char after[128];
+	unsigned int i;
+	long rax;
+
+	start_tracee(_metadata, self);
+	snprintf(after, sizeof(after), "PTRACE_SYSCALL with addr %#lx", addr);
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		resume(_metadata, &self->t, PTRACE_SYSCALL, addr);
+		expect_syscall_stop(_metadata, &self->t, true, calls[i].nr,
+				    after);
+		if (calls[i].nr == SYS_exit_group)
+			break;
+		resume(_metadata, &self->t, PTRACE_SYSCALL, addr);
+		rax = expect_syscall_stop(_metadata, &self->t, false,
+					  calls[i].nr, after);
+		EXPECT_EQ(calls[i].ret, rax) {
+			TH_LOG("the exit stop of call #%u, %s, shows the wrong result",
+			       i, sys_name(calls[i].nr));
+		}
+	}
+	resume(_metadata, &self->t, PTRACE_SYSCALL, addr);
+	expect_exit(_metadata, &self->t, "the entry stop of exit_group");
+	EXPECT_TRUE(dir_exists(self->dir[0]) && dir_exists(self->dir[1])) {
+		TH_LOG("the tracee's mkdir calls did not make %s and %s",
+		       self->dir[0], self->dir[1]);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, syscall_gives_entry_and_exit_stops, TIMEOUT)
+{
+	expect_all_stops(_metadata, self, 0);
+}
+
+TEST_F_TIMEOUT(ptrace_vm, addr_1_from_gdb_changes_nothing, TIMEOUT)
+{
+	expect_all_stops(_metadata, self, 1);
+}
+
+TEST_F_TIMEOUT(ptrace_vm, cont_with_addr_1_from_gdb_runs_call, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	resume(_metadata, &self->t, PTRACE_CONT, 1);
+	expect_exit(_metadata, &self->t,
+		    "PTRACE_CONT with addr 1 at the entry of mkdir");
+	EXPECT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir, resumed with PTRACE_CONT and addr 1, did not run: it returned %ld (errno %d)",
+		       self->seen->mkdir0.ret, self->seen->mkdir0.err);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, bits_outside_mask_change_nothing, TIMEOUT)
+{
+	expect_all_stops(_metadata, self, ~(unsigned long)PTRACE_SYSCALL_MASK);
+}
+
+TEST_F_TIMEOUT(ptrace_vm, skipexit_runs_call_without_exit_stop, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	resume(_metadata, &self->t, PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPEXIT);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSCALL + SKIPEXIT at the entry of mkdir");
+	ASSERT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir resumed with SKIPEXIT did not run: no %s",
+		       self->dir[0]);
+	}
+	EXPECT_EQ(0, self->seen->mkdir0.ret) {
+		TH_LOG("mkdir resumed with SKIPEXIT failed: %s",
+		       strerror(self->seen->mkdir0.err));
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, skipcall_skips_call_and_exit_stop, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	resume(_metadata, &self->t, PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPCALL);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSCALL + SKIPCALL at the entry of mkdir");
+	ASSERT_FALSE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir resumed with SKIPCALL ran: it made %s",
+		       self->dir[0]);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, skipcall_keeps_tracer_result, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	poke_reg(_metadata, self->t.tid, REG(rax), RESULT);
+	resume(_metadata, &self->t, PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPCALL);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSCALL + SKIPCALL at the entry of mkdir");
+	EXPECT_EQ(RESULT, self->seen->mkdir0.ret) {
+		TH_LOG("the tracer set rax to %d at the entry of mkdir and skipped it; the tracee's mkdir returned %ld (errno %d)",
+		       RESULT, self->seen->mkdir0.ret,
+		       self->seen->mkdir0.err);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, skipcall_untouched_returns_enosys, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	resume(_metadata, &self->t, PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPCALL);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSCALL + SKIPCALL at the entry of mkdir");
+	EXPECT_TRUE(self->seen->mkdir0.ret == -1 &&
+		    self->seen->mkdir0.err == ENOSYS) {
+		TH_LOG("a skipped mkdir with rax untouched returned %ld (errno %d), not -1 with ENOSYS",
+		       self->seen->mkdir0.ret, self->seen->mkdir0.err);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, cont_with_skipcall_skips_call, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	resume(_metadata, &self->t, PTRACE_CONT, PTRACE_SYSCALL_SKIPCALL);
+	expect_exit(_metadata, &self->t,
+		    "PTRACE_CONT + SKIPCALL at the entry of mkdir");
+	EXPECT_FALSE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir resumed with PTRACE_CONT + SKIPCALL ran: it made %s",
+		       self->dir[0]);
+	}
+	EXPECT_TRUE(dir_exists(self->dir[1])) {
+		TH_LOG("the next mkdir, which had no entry stop, did not run: no %s",
+		       self->dir[1]);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, entry_tag_decides_not_older_tag, TIMEOUT)
+{
+	long rax;
+
+	start_tracee(_metadata, self);
+	/* SKIPCALL at the signal stop, 0 at the entry: mkdir runs. */
+	run_to_entry(_metadata, &self->t, PTRACE_SYSCALL_SKIPCALL, SYS_mkdir,
+		     NULL);
+	resume(_metadata, &self->t, PTRACE_SYSCALL, 0);
+	rax = expect_syscall_stop(_metadata, &self->t, false, SYS_mkdir,
+				  "SKIPCALL at the signal stop, 0 at the entry of mkdir");
+	EXPECT_EQ(0, rax);
+	EXPECT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir, resumed with 0 from its entry stop, did not run: no %s",
+		       self->dir[0]);
+	}
+
+	/* SKIPEXIT for getppid, 0 for the next call: it has its exit stop. */
+	resume(_metadata, &self->t, PTRACE_SYSCALL, 0);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSCALL + 0 at the exit of mkdir");
+	resume(_metadata, &self->t, PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPEXIT);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_mkdir,
+			    "PTRACE_SYSCALL + SKIPEXIT at the entry of getppid");
+	resume(_metadata, &self->t, PTRACE_SYSCALL, 0);
+	rax = expect_syscall_stop(_metadata, &self->t, false, SYS_mkdir,
+				  "SKIPEXIT for getppid, 0 at the entry of the next mkdir");
+	EXPECT_EQ(0, rax);
+}
+
+TEST_F_TIMEOUT(ptrace_vm, tag_without_entry_stop_skips_nothing, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	resume(_metadata, &self->t, PTRACE_CONT, PTRACE_SYSCALL_SKIPCALL);
+	expect_exit(_metadata, &self->t,
+		    "PTRACE_CONT + SKIPCALL at the signal stop");
+	EXPECT_TRUE(dir_exists(self->dir[0]) && dir_exists(self->dir[1])) {
+		TH_LOG("calls without an entry stop were skipped: mkdir returned %ld and %ld",
+		       self->seen->mkdir0.ret, self->seen->mkdir1.ret);
+	}
+	EXPECT_EQ(getpid(), self->seen->getppid.ret) {
+		TH_LOG("a call without an entry stop was skipped: getppid returned %ld",
+		       self->seen->getppid.ret);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, bits_outside_mask_keep_the_tag, TIMEOUT)
+{
+	unsigned long others = ~(unsigned long)PTRACE_SYSCALL_MASK;
+
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	resume(_metadata, &self->t, PTRACE_SYSCALL,
+	       others | PTRACE_SYSCALL_SKIPEXIT);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSCALL + ~MASK + SKIPEXIT at the entry of mkdir");
+	EXPECT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir resumed with ~MASK + SKIPEXIT did not run: no %s",
+		       self->dir[0]);
+	}
+	resume(_metadata, &self->t, PTRACE_SYSCALL,
+	       others | PTRACE_SYSCALL_SKIPCALL);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_mkdir,
+			    "PTRACE_SYSCALL + ~MASK + SKIPCALL at the entry of getppid");
+	EXPECT_TRUE(self->seen->getppid.ret == -1 &&
+		    self->seen->getppid.err == ENOSYS) {
+		TH_LOG("getppid resumed with ~MASK + SKIPCALL returned %ld (errno %d), not -1 with ENOSYS",
+		       self->seen->getppid.ret, self->seen->getppid.err);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, detach_at_entry_stop_runs_call, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	/* At the entry stop, the tag from the signal stop is stored... */
+	run_to_entry(_metadata, &self->t, PTRACE_SYSCALL_SKIPCALL, SYS_mkdir,
+		     NULL);
+	/* ... and detaching must forget it. */
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, self->t.tid, NULL, NULL)) {
+		TH_LOG("PTRACE_DETACH: %m");
+	}
+	expect_exit(_metadata, &self->t, "PTRACE_DETACH at the entry of mkdir");
+	EXPECT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir, detached at its entry stop, did not run: it returned %ld (errno %d)",
+		       self->seen->mkdir0.ret, self->seen->mkdir0.err);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, singlestep_trap_delivered_with_skipexit, TIMEOUT)
+{
+	long rax;
+
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	resume(_metadata, &self->t, PTRACE_SINGLESTEP, PTRACE_SYSCALL_SKIPEXIT);
+	expect_signal_stop(_metadata, &self->t, SIGTRAP,
+			   "PTRACE_SINGLESTEP + SKIPEXIT at the entry of mkdir");
+	rax = peek_reg(_metadata, self->t.tid, REG(rax));
+	EXPECT_EQ(0, rax) {
+		TH_LOG("at the single-step trap after mkdir, rax is not its result");
+	}
+	EXPECT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir, single-stepped with SKIPEXIT, did not run: no %s",
+		       self->dir[0]);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, sysemu_reports_entry_and_skips_call, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	resume(_metadata, &self->t, PTRACE_SYSEMU, 0);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_mkdir,
+			    "PTRACE_SYSEMU at the signal stop");
+	resume(_metadata, &self->t, PTRACE_SYSEMU, 0);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSEMU at the entry of mkdir");
+	EXPECT_FALSE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir under PTRACE_SYSEMU ran: it made %s",
+		       self->dir[0]);
+	}
+	EXPECT_TRUE(self->seen->mkdir0.ret == -1 &&
+		    self->seen->mkdir0.err == ENOSYS) {
+		TH_LOG("mkdir under PTRACE_SYSEMU returned %ld (errno %d), not -1 with ENOSYS",
+		       self->seen->mkdir0.ret, self->seen->mkdir0.err);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, sysemu_keeps_tracer_result, TIMEOUT)
+{
+	start_tracee(_metadata, self);
+	resume(_metadata, &self->t, PTRACE_SYSEMU, 0);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_mkdir,
+			    "PTRACE_SYSEMU at the signal stop");
+	poke_reg(_metadata, self->t.tid, REG(rax), RESULT);
+	resume(_metadata, &self->t, PTRACE_SYSEMU, 0);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSEMU at the entry of mkdir");
+	EXPECT_EQ(RESULT, self->seen->mkdir0.ret) {
+		TH_LOG("the tracer set rax to %d at the entry of mkdir under PTRACE_SYSEMU; mkdir returned %ld (errno %d)",
+		       RESULT, self->seen->mkdir0.ret,
+		       self->seen->mkdir0.err);
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, sysemu_singlestep_reports_step_not_exit, TIMEOUT)
+{
+	long rax;
+
+	start_tracee(_metadata, self);
+	resume(_metadata, &self->t, PTRACE_SYSEMU, 0);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_mkdir,
+			    "PTRACE_SYSEMU at the signal stop");
+	resume(_metadata, &self->t, PTRACE_SYSEMU_SINGLESTEP, 0);
+	expect_signal_stop(_metadata, &self->t, SIGTRAP,
+			   "PTRACE_SYSEMU_SINGLESTEP at the entry of mkdir");
+	rax = peek_reg(_metadata, self->t.tid, REG(rax));
+	EXPECT_EQ(-ENOSYS, rax) {
+		TH_LOG("at the single-step trap after an emulated mkdir, rax is not -ENOSYS");
+	}
+	EXPECT_FALSE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir under PTRACE_SYSEMU_SINGLESTEP ran: it made %s",
+		       self->dir[0]);
+	}
+}
+
+/* The second thread of the tracee of tags_are_per_thread. */
+static void *thread_main(void *arg)
+{
+	FIXTURE_DATA(ptrace_vm) *self = arg;
+
+	RECORD(&self->seen->mkdir1, syscall(SYS_mkdir, self->dir[1], 0700));
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* The tracee of tags_are_per_thread: each thread makes one directory. */
+static void __attribute__((noreturn))
+run_threads(FIXTURE_DATA(ptrace_vm) *self)
+{
+	pid_t pid = getpid();
+	pthread_t thread;
+
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+		_exit(90);
+	kill(pid, SIGSTOP);
+	if (pthread_create(&thread, NULL, thread_main, self))
+		_exit(91);
+	RECORD(&self->seen->mkdir0, syscall(SYS_mkdir, self->dir[0], 0700));
+	RECORD(&self->seen->getppid, syscall(SYS_getppid));
+	for (;;)
+		pause();
+}
+
+TEST_F_TIMEOUT(ptrace_vm, tags_are_per_thread, TIMEOUT)
+{
+	struct tracee thread = { 0 };
+	unsigned long new_tid = 0;
+	pid_t pid;
+	long rax;
+
+	pid = fork();
+	ASSERT_LE(0, pid) {
+		TH_LOG("fork: %m");
+	}
+	if (pid == 0)
+		run_threads(self);
+	self->t.tid = pid;
+	expect_signal_stop(_metadata, &self->t, SIGSTOP, "PTRACE_TRACEME");
+	ASSERT_EQ(0, ptrace(PTRACE_SETOPTIONS, pid, NULL,
+			    PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
+			    PTRACE_O_TRACECLONE)) {
+		TH_LOG("PTRACE_SETOPTIONS: %m");
+	}
+
+	/* The main thread to the entry of its mkdir, past pthread_create. */
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, &new_tid);
+	ASSERT_NE(0UL, new_tid) {
+		TH_LOG("no PTRACE_EVENT_CLONE before the main thread's mkdir");
+	}
+	/* The new thread, stopped since it began, to the entry of its own. */
+	thread.tid = new_tid;
+	expect_signal_stop(_metadata, &thread, SIGSTOP,
+			   "PTRACE_O_TRACECLONE, in the new thread");
+	run_to_entry(_metadata, &thread, 0, SYS_mkdir, NULL);
+
+	resume(_metadata, &self->t, PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPCALL);
+	resume(_metadata, &thread, PTRACE_SYSCALL, 0);
+
+	rax = expect_syscall_stop(_metadata, &thread, false, SYS_mkdir,
+				  "PTRACE_SYSCALL + 0 at the entry of the thread's mkdir");
+	EXPECT_EQ(0, rax);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_getppid,
+			    "PTRACE_SYSCALL + SKIPCALL at the entry of the main thread's mkdir");
+	EXPECT_FALSE(dir_exists(self->dir[0])) {
+		TH_LOG("the main thread's mkdir, resumed with SKIPCALL, ran");
+	}
+	EXPECT_TRUE(dir_exists(self->dir[1])) {
+		TH_LOG("the other thread's mkdir, resumed with 0, did not run");
+	}
+}
+
+TEST_F_TIMEOUT(ptrace_vm, tracee_killed_at_entry_stop, TIMEOUT)
+{
+	int status;
+
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	ASSERT_EQ(0, kill(self->t.tid, SIGKILL)) {
+		TH_LOG("kill: %m");
+	}
+	status = wait_for(_metadata, self->t.tid);
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		TH_LOG("SIGKILL at the entry of mkdir: the tracee %s",
+		       describe(self->t.tid, status));
+	}
+	self->t.tid = 0;
+	EXPECT_FALSE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir ran after SIGKILL at its entry stop: it made %s",
+		       self->dir[0]);
+	}
+}
+
+#define NR_ADDRS	48
+
+/* addr values for the resume requests: the tags, gdb's 1 and noise. */
+static void fill_addrs(unsigned long addrs[NR_ADDRS])
+{
+	static const unsigned long fixed[] = {
+		0, 1, PTRACE_SYSCALL_SKIPEXIT, PTRACE_SYSCALL_SKIPCALL,
+		4, 8, 0x9, 0xdeadbeef, 1UL << 63, ~0UL,
+		~(unsigned long)PTRACE_SYSCALL_MASK,
+	};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;	/* xorshift64, fixed seed */
+	unsigned int i;
+
+	for (i = 0; i < NR_ADDRS; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		addrs[i] = i < ARRAY_SIZE(fixed) ? fixed[i] : x;
+	}
+}
+
+static void drop_privileges(FIXTURE_DATA(ptrace_vm) *self)
+{
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+		child_fail(self, "becoming uid %d: %m", NOBODY);
+}
+
+/* Wait for a helper child, which must exit with 0. */
+static void expect_child_success(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(ptrace_vm) *self, pid_t pid,
+				 const char *what)
+{
+	int status = wait_for(_metadata, pid);
+
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("%s %s: %s", what, describe(pid, status),
+		       self->seen->why[0] ? self->seen->why : "");
+	}
+}
+
+/* As uid NOBODY: resume requests on @pid, not our tracee, all fail. */
+static void __attribute__((noreturn))
+resume_others_tracee(FIXTURE_DATA(ptrace_vm) *self, pid_t pid)
+{
+	static const long requests[] = {
+		PTRACE_SYSCALL, PTRACE_CONT, PTRACE_SINGLESTEP,
+		PTRACE_SYSEMU, PTRACE_SYSEMU_SINGLESTEP,
+	};
+	pid_t targets[] = { pid, getppid() };
+	unsigned long addrs[NR_ADDRS];
+	unsigned int i, j, k;
+	long ret;
+
+	fill_addrs(addrs);
+	drop_privileges(self);
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		for (j = 0; j < ARRAY_SIZE(requests); j++) {
+			for (k = 0; k < NR_ADDRS; k++) {
+				errno = 0;
+				ret = ptrace(requests[j], targets[i],
+					     (void *)addrs[k], NULL);
+				if (ret == -1 && errno == ESRCH)
+					continue;
+				child_fail(self,
+					   "as uid %d, %s of pid %d (not its tracee) with addr %#lx returned %ld (%m), not -1 with ESRCH",
+					   NOBODY, request_name(requests[j]),
+					   targets[i], addrs[k], ret);
+			}
+		}
+	}
+	_exit(0);
+}
+
+TEST_F_TIMEOUT(ptrace_vm, unprivileged_non_tracee_gets_esrch, TIMEOUT)
+{
+	pid_t pid;
+	long rax;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to become uid %d", NOBODY);
+	/* Its targets: our tracee, stopped at an entry stop, and us. */
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	pid = fork();
+	ASSERT_LE(0, pid) {
+		TH_LOG("fork: %m");
+	}
+	if (pid == 0)
+		resume_others_tracee(self, self->t.tid);
+	self->other[0] = pid;
+	expect_child_success(_metadata, self, pid, "the unprivileged child");
+	self->other[0] = 0;
+
+	/* Our tracee is still at the entry of mkdir, with no tag. */
+	resume(_metadata, &self->t, PTRACE_SYSCALL, 0);
+	rax = expect_syscall_stop(_metadata, &self->t, false, SYS_mkdir,
+				  "the unprivileged requests, then PTRACE_SYSCALL + 0");
+	EXPECT_EQ(0, rax);
+}
+
+/*
+ * As uid NOBODY: trace a child that calls getppid() in a loop, resume it
+ * with every addr value and a request that makes it stop again; at last,
+ * PTRACE_CONT, and the tracee must still be alive to be killed.
+ */
+static void __attribute__((noreturn))
+resume_own_tracee(FIXTURE_DATA(ptrace_vm) *self)
+{
+	static const long requests[] = {
+		PTRACE_SYSCALL, PTRACE_SINGLESTEP,
+		PTRACE_SYSEMU, PTRACE_SYSEMU_SINGLESTEP,
+	};
+	unsigned long addrs[NR_ADDRS];
+	unsigned int i;
+	int status = 0;
+	long request;
+	pid_t pid;
+
+	fill_addrs(addrs);
+	drop_privileges(self);
+	pid = fork();
+	if (pid < 0)
+		child_fail(self, "fork: %m");
+	if (pid == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(90);
+		kill(getpid(), SIGSTOP);
+		for (;;)
+			syscall(SYS_getppid);
+	}
+	if (waitpid(pid, &status, __WALL) != pid ||
+	    !WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP)
+		child_fail(self, "its tracee's first stop: the tracee %s",
+			   describe(pid, status));
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
+		   PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))
+		child_fail(self, "PTRACE_SETOPTIONS: %m");
+
+	for (i = 0; i < NR_ADDRS; i++) {
+		request = requests[i % ARRAY_SIZE(requests)];
+		if (ptrace(request, pid, (void *)addrs[i], NULL))
+			child_fail(self,
+				   "as uid %d, %s of its own tracee with addr %#lx: %m",
+				   NOBODY, request_name(request), addrs[i]);
+		if (waitpid(pid, &status, __WALL) != pid ||
+		    !WIFSTOPPED(status))
+			child_fail(self,
+				   "after %s with addr %#lx, the tracee %s",
+				   request_name(request), addrs[i],
+				   describe(pid, status));
+	}
+	if (ptrace(PTRACE_CONT, pid, (void *)addrs[NR_ADDRS - 1], NULL))
+		child_fail(self,
+			   "as uid %d, PTRACE_CONT of its own tracee with addr %#lx: %m",
+			   NOBODY, addrs[NR_ADDRS - 1]);
+	kill(pid, SIGKILL);
+	if (waitpid(pid, &status, __WALL) != pid ||
+	    !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		child_fail(self,
+			   "the tracee, resumed with PTRACE_CONT and sent SIGKILL, %s",
+			   describe(pid, status));
+	_exit(0);
+}
+
+TEST_F_TIMEOUT(ptrace_vm, unprivileged_own_tracee_accepts_any_addr, TIMEOUT)
+{
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to become uid %d", NOBODY);
+	pid = fork();
+	ASSERT_LE(0, pid) {
+		TH_LOG("fork: %m");
+	}
+	if (pid == 0)
+		resume_own_tracee(self);
+	self->other[0] = pid;
+	expect_child_success(_metadata, self, pid, "the unprivileged tracer");
+	self->other[0] = 0;
+}
+
+/* A child that reads the pipe @fds until it ends; a tracee if @traced. */
+static pid_t start_reader(struct __test_metadata *_metadata, int fds[2],
+			  bool traced)
+{
+	pid_t pid = fork();
+	char c;
+
+	ASSERT_LE(0, pid) {
+		TH_LOG("fork: %m");
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		if (traced && ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(90);
+		if (traced)
+			kill(getpid(), SIGSTOP);
+		while (read(fds[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	return pid;
+}
+
+TEST_F_TIMEOUT(ptrace_vm, sysemu_on_untraced_or_running_child_fails, TIMEOUT)
+{
+	const long requests[] = { PTRACE_SYSEMU, PTRACE_SYSEMU_SINGLESTEP };
+	const unsigned long addrs[] = { 0, PTRACE_SYSCALL_SKIPCALL };
+	static const char *const what[] = {
+		"an untraced child", "a running tracee",
+	};
+	struct tracee running = { 0 };
+	unsigned int i, j, k;
+	int fds[2];
+	long ret;
+
+	ASSERT_EQ(0, pipe(fds)) {
+		TH_LOG("pipe: %m");
+	}
+	self->other[0] = start_reader(_metadata, fds, false);
+	self->other[1] = start_reader(_metadata, fds, true);
+	running.tid = self->other[1];
+	expect_signal_stop(_metadata, &running, SIGSTOP, "PTRACE_TRACEME");
+	resume(_metadata, &running, PTRACE_CONT, 0);
+
+	for (i = 0; i < ARRAY_SIZE(what); i++) {
+		for (j = 0; j < ARRAY_SIZE(requests); j++) {
+			for (k = 0; k < ARRAY_SIZE(addrs); k++) {
+				errno = 0;
+				ret = ptrace(requests[j], self->other[i],
+					     (void *)addrs[k], NULL);
+				EXPECT_TRUE(ret == -1 && errno == ESRCH) {
+					TH_LOG("%s of %s with addr %#lx returned %ld (%m), not -1 with ESRCH",
+					       request_name(requests[j]),
+					       what[i], addrs[k], ret);
+				}
+			}
+		}
+	}
+}
+
+TEST_HARNESS_MAIN
