@@ -67,7 +67,9 @@ test_gdb_stepi_over_syscall() {
 	echo "$out"
 	assert_contains "$out" "Breakpoint 1, " "the breakpoint on the syscall instruction"
 	pid=$(sed -n 's/^pid=\([0-9]*\) ret=.*/\1/p' <<<"$out")
+	# shellcheck disable=SC2016 # $1 and $2 are gdb's value history
 	rax=$(sed -n 's/^\$1 = \(-\{0,1\}[0-9]*\)$/\1/p' <<<"$out")
+	# shellcheck disable=SC2016
 	step=$(sed -n 's/^\$2 = \([0-9]*\)$/\1/p' <<<"$out")
 	[ -n "$pid" ] || fail "gdb_target did not print its pid"
 	assert_eq "$pid" "$rax" "rax after stepi over getpid's syscall instruction"
