@@ -7,11 +7,20 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <sys/user.h>
 #include <init.h>
 #include <os.h>
+#include <ptrace_user.h>
 #include <sysptvm.h>
 
 void __init os_report_host_kernel(void)
@@ -71,4 +80,163 @@ unsigned long __init os_probe_top_address(void)
 	}
 	os_info("0x%lx\n", above);
 	return above;
+}
+
+/*
+ * How UML drives its processes through the host (DESIGN.md section 3).
+ * sysptvm: PTRACE_SYSCALL, resumed from each entry stop with SKIPCALL;
+ * sysemu: PTRACE_SYSEMU.  Both give one stop per guest system call.
+ */
+#ifndef PTRACE_SYSCALL_SKIPEXIT
+#define PTRACE_SYSCALL_SKIPEXIT	0x2
+#define PTRACE_SYSCALL_SKIPCALL	0x6
+#endif
+
+static bool sysptvm_host_supported;
+static bool sysptvm_disabled;	/* nosysptvm */
+static bool sysptvm_prefer_sysemu;	/* usesysemu */
+static bool use_sysptvm;
+
+static int __init nosysptvm_setup(char *str, int *add)
+{
+	if (*str)
+		os_warn("nosysptvm takes no value, ignoring '%s'\n", str);
+	else
+		sysptvm_disabled = true;
+	return 0;
+}
+__uml_setup("nosysptvm", nosysptvm_setup,
+"nosysptvm\n"
+"    Do not drive processes with the PTRACE_VM tags (PTRACE_SYSCALL +\n"
+"    PTRACE_SYSCALL_SKIPCALL), even if the host supports them: use\n"
+"    PTRACE_SYSEMU.\n\n");
+
+static int __init usesysemu_setup(char *str, int *add)
+{
+	if (*str)
+		os_warn("usesysemu takes no value, ignoring '%s'\n", str);
+	else
+		sysptvm_prefer_sysemu = true;
+	return 0;
+}
+__uml_setup("usesysemu", usesysemu_setup,
+"usesysemu\n"
+"    Start with PTRACE_SYSEMU even if the host supports the PTRACE_VM\n"
+"    tags.\n\n");
+
+#define PROBE_RESULT 4242
+#define USER_REG(r) offsetof(struct user_regs_struct, r)
+
+/*
+ * The child of a probe: exactly one getppid() for the tracer to act on,
+ * then exit_group() with a status that says what the call returned.
+ */
+static void __noreturn probe_child(void)
+{
+	long parent = getppid(), ret;
+
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+		_exit(3);
+	kill(getpid(), SIGSTOP);
+	ret = syscall(__NR_getppid);
+	_exit(ret == PROBE_RESULT ? 0 : ret == parent ? 1 : 2);
+}
+
+/* Wait for a syscall stop of the probe child; its number, or -1. */
+static long probe_wait_syscall(int pid)
+{
+	int status, n;
+
+	CATCH_EINTR(n = waitpid(pid, &status, __WALL));
+	if (n < 0 || !WIFSTOPPED(status) ||
+	    WSTOPSIG(status) != (SIGTRAP | 0x80))
+		return -1;
+	return ptrace(PTRACE_PEEKUSER, pid,
+		      (void *) USER_REG(orig_rax), 0);
+}
+
+/*
+ * Resume the child from the entry stop of getppid() with @tag, and check
+ * that the next stop is the entry of exit_group() (no exit stop of
+ * getppid) with the status that says whether the call ran.
+ */
+static bool __init probe_tag(unsigned long tag, long want_status)
+{
+	bool ok = false;
+	int pid, status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		probe_child();
+	if (pid < 0)
+		return false;
+
+	CATCH_EINTR(waitpid(pid, &status, WUNTRACED));
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP)
+		goto out;
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
+		   (void *) (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) < 0)
+		goto out;
+	if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0 ||
+	    probe_wait_syscall(pid) != __NR_getppid)
+		goto out;
+	if (tag == PTRACE_SYSCALL_SKIPCALL &&
+	    ptrace(PTRACE_POKEUSER, pid, (void *) USER_REG(rax),
+		   (void *) PROBE_RESULT) < 0)
+		goto out;
+	/* A host without the tags ignores addr, or refuses it. */
+	if (ptrace(PTRACE_SYSCALL, pid, (void *) tag, 0) < 0)
+		goto out;
+	if (probe_wait_syscall(pid) != __NR_exit_group)
+		goto out;
+	ok = ptrace(PTRACE_PEEKUSER, pid, (void *) USER_REG(rdi), 0)
+		== want_status;
+out:
+	kill(pid, SIGKILL);
+	CATCH_EINTR(waitpid(pid, &status, __WALL));
+	return ok;
+}
+
+void __init check_sysptvm(void)
+{
+	const char *why;
+
+	os_info("Checking ptrace new tags for syscall emulation...");
+	sysptvm_host_supported = probe_tag(PTRACE_SYSCALL_SKIPEXIT, 1) &&
+				 probe_tag(PTRACE_SYSCALL_SKIPCALL, 0);
+	if (!sysptvm_host_supported) {
+		os_info("unsupported\n");
+		why = "the host lacks the PTRACE_VM tags";
+	} else if (sysptvm_disabled) {
+		os_info("(disabled)\n");
+		why = "disabled by nosysptvm";
+	} else if (sysptvm_prefer_sysemu) {
+		os_info("OK\n");
+		why = "usesysemu";
+	} else {
+		os_info("OK\n");
+		use_sysptvm = true;
+		why = "the host supports the PTRACE_VM tags";
+	}
+	os_info("Driving processes with %s (%s)\n",
+		use_sysptvm ? "PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (sysptvm)"
+			    : "PTRACE_SYSEMU (sysemu)", why);
+}
+
+/*
+ * The one place that picks the request that resumes a process, and its
+ * addr.  A single step keeps PTRACE_SYSEMU_SINGLESTEP: PTRACE_SINGLESTEP
+ * has no syscall-entry stop, so the host would run the process's call.
+ */
+int os_ptrace_resume_request(int singlestep, unsigned long *addr)
+{
+	*addr = 0;
+	if (singlestep)
+		return PTRACE_SYSEMU_SINGLESTEP;
+	if (use_sysptvm) {
+		*addr = PTRACE_SYSCALL_SKIPCALL;
+		return PTRACE_SYSCALL;
+	}
+	return PTRACE_SYSEMU;
 }

@@ -9,5 +9,7 @@
 /* os-Linux/sysptvm.c */
 extern void os_report_host_kernel(void);
 extern unsigned long os_probe_top_address(void);
+extern void check_sysptvm(void);
+extern int os_ptrace_resume_request(int singlestep, unsigned long *addr);
 
 #endif /* __UM_SYSPTVM_H */
