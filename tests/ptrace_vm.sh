@@ -15,7 +15,8 @@ tags_are_per_thread
 sysemu_reports_entry_and_skips_call
 sysemu_keeps_tracer_result
 sysemu_singlestep_reports_step_not_exit
-unprivileged_own_tracee_accepts_any_addr"
+unprivileged_own_tracee_accepts_any_addr
+tracer_can_clear_eflags"
 
 test_guest_suite() {
 	local out rc=0

@@ -54,6 +54,7 @@
 #define RESULT		4242	/* what a tracer makes a skipped call return */
 #define NOBODY		65534
 #define NOT_RETURNED	LONG_MIN
+#define X86_CF		0x1L	/* the carry flag of eflags */
 
 /* What a call of the tracee returned, as the tracee saw it. */
 struct result {
@@ -521,6 +522,28 @@ TEST_F_TIMEOUT(ptrace_vm, skipcall_untouched_returns_enosys, TIMEOUT)
 		    self->seen->mkdir0.err == ENOSYS) {
 		TH_LOG("a skipped mkdir with rax untouched returned %ld (errno %d), not -1 with ENOSYS",
 		       self->seen->mkdir0.ret, self->seen->mkdir0.err);
+	}
+}
+
+/*
+ * Not a PTRACE_VM rule, but what a UML inside UML relies on when it
+ * returns from a signal handler: the tracer sets the flags, it does not
+ * merely add to them.
+ */
+TEST_F_TIMEOUT(ptrace_vm, tracer_can_clear_eflags, TIMEOUT)
+{
+	long flags;
+
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	flags = peek_reg(_metadata, self->t.tid, REG(eflags));
+	poke_reg(_metadata, self->t.tid, REG(eflags), flags | X86_CF);
+	ASSERT_EQ(X86_CF, peek_reg(_metadata, self->t.tid, REG(eflags)) & X86_CF) {
+		TH_LOG("setting CF in eflags (%#lx) did not stick", flags);
+	}
+	poke_reg(_metadata, self->t.tid, REG(eflags), flags & ~X86_CF);
+	EXPECT_EQ(0, peek_reg(_metadata, self->t.tid, REG(eflags)) & X86_CF) {
+		TH_LOG("clearing CF in eflags did not stick: the tracer can only add flags");
 	}
 }
 
