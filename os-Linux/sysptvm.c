@@ -163,7 +163,7 @@ static long probe_wait_syscall(int pid)
 static bool __init probe_tag(unsigned long tag, long want_status)
 {
 	bool ok = false;
-	int pid, status;
+	int pid, status = 0;
 
 	fflush(stdout);
 	pid = fork();
