@@ -92,18 +92,23 @@ unsigned long __init os_probe_top_address(void)
 #define PTRACE_SYSCALL_SKIPCALL	0x6
 #endif
 
-static bool sysptvm_host_supported;
 static bool sysptvm_disabled;	/* nosysptvm */
 static bool sysptvm_prefer_sysemu;	/* usesysemu */
 static bool use_sysptvm;
 
-static int __init nosysptvm_setup(char *str, int *add)
+/* A parameter without a value sets @flag; one with a value is refused. */
+static int __init flag_setup(const char *name, char *str, bool *flag)
 {
 	if (*str)
-		os_warn("nosysptvm takes no value, ignoring '%s'\n", str);
+		os_warn("%s takes no value, ignoring '%s'\n", name, str);
 	else
-		sysptvm_disabled = true;
+		*flag = true;
 	return 0;
+}
+
+static int __init nosysptvm_setup(char *str, int *add)
+{
+	return flag_setup("nosysptvm", str, &sysptvm_disabled);
 }
 __uml_setup("nosysptvm", nosysptvm_setup,
 "nosysptvm\n"
@@ -113,11 +118,7 @@ __uml_setup("nosysptvm", nosysptvm_setup,
 
 static int __init usesysemu_setup(char *str, int *add)
 {
-	if (*str)
-		os_warn("usesysemu takes no value, ignoring '%s'\n", str);
-	else
-		sysptvm_prefer_sysemu = true;
-	return 0;
+	return flag_setup("usesysemu", str, &sysptvm_prefer_sysemu);
 }
 __uml_setup("usesysemu", usesysemu_setup,
 "usesysemu\n"
@@ -201,11 +202,12 @@ out:
 void __init check_sysptvm(void)
 {
 	const char *why;
+	bool host_supported;
 
 	os_info("Checking ptrace new tags for syscall emulation...");
-	sysptvm_host_supported = probe_tag(PTRACE_SYSCALL_SKIPEXIT, 1) &&
-				 probe_tag(PTRACE_SYSCALL_SKIPCALL, 0);
-	if (!sysptvm_host_supported) {
+	host_supported = probe_tag(PTRACE_SYSCALL_SKIPEXIT, 1) &&
+			 probe_tag(PTRACE_SYSCALL_SKIPCALL, 0);
+	if (!host_supported) {
 		os_info("unsupported\n");
 		why = "the host lacks the PTRACE_VM tags";
 	} else if (sysptvm_disabled) {

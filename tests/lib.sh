@@ -52,8 +52,9 @@ tmpdir() {
 	mktemp -d "${TMPDIR:-/tmp}/sysptvm-test.XXXXXX"
 }
 
+# scripts/lib.sh is the one place that knows where the cache is.
 kernel_build_log() {
-	echo "${SYSPTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysptvm}/ours/src/_build/build.log"
+	echo "$(bash -c '. scripts/lib.sh && echo "$SYSPTVM_CACHE"')/ours/src/_build/build.log"
 }
 
 # Report the results of a kselftest TAP run (stdin) as cases of the current

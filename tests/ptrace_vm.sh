@@ -2,8 +2,9 @@
 # PTRACE_VM and PTRACE_SYSEMU for processes inside UML (issue 3): the guest
 # test suite, strace and gdb in the guest, nested UMLs, the fuzzer.
 
-# The cases of tests/guest/ptrace_vm_test.c that need PTRACE_VM or SYSEMU,
-# and so must fail on build/linux-stock; the others must pass there.
+# The cases of tests/guest/ptrace_vm_test.c that need PTRACE_VM, SYSEMU or
+# the eflags fix of patch 0006, and so must fail on build/linux-stock; the
+# others must pass there.
 STOCK_MUST_FAIL="skipexit_runs_call_without_exit_stop
 skipcall_skips_call_and_exit_stop
 skipcall_keeps_tracer_result
