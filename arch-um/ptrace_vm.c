@@ -10,9 +10,10 @@
  * may come between entry and exit and be resumed with other tags.
  *
  * PTRACE_SYSEMU behaves as on native x86_64: entry report, the call is not
- * run, no exit report; the single-step trap still comes under
- * PTRACE_SYSEMU_SINGLESTEP.  Whether the call is emulated is decided by the
- * request that resumed us *into* the call, as on native.
+ * run.  As on native, whether the call is emulated is decided by the
+ * request that resumed us *into* the call, and whether its exit is reported
+ * by the request that resumed us from its entry stop: PTRACE_SYSCALL (with
+ * no tag) reports it, PTRACE_SYSEMU does not.
  */
 
 #include <linux/ptrace.h>
@@ -36,13 +37,9 @@ int ptrace_vm_syscall_entry(struct pt_regs *regs)
 	}
 
 	tag = current->ptrace & PT_SYSCALL_TAG_MASK;
-	if (emulated || tag == PT_SYSCALL_SKIPCALL) {
+	if (tag == PT_SYSCALL_SKIPCALL || tag == PT_SYSCALL_SKIPEXIT)
 		set_thread_flag(TIF_SYSCALL_SKIPEXIT);
-		return 1;
-	}
-	if (tag == PT_SYSCALL_SKIPEXIT)
-		set_thread_flag(TIF_SYSCALL_SKIPEXIT);
-	return 0;
+	return emulated || tag == PT_SYSCALL_SKIPCALL;
 }
 
 static void send_sigtrap(struct uml_pt_regs *regs)
@@ -57,8 +54,13 @@ void ptrace_vm_syscall_exit(struct pt_regs *regs)
 	bool skip_exit = test_and_clear_thread_flag(TIF_SYSCALL_SKIPEXIT);
 	int ptraced = current->ptrace;
 
-	/* The single-step trap is no exit report: it comes with SKIPEXIT too. */
-	if (test_thread_flag(TIF_SINGLESTEP))
+	/*
+	 * The single-step trap is no exit report: it comes with SKIPEXIT too.
+	 * Under PTRACE_SYSEMU_SINGLESTEP the entry stop was the report, as
+	 * on native x86_64.
+	 */
+	if (test_thread_flag(TIF_SINGLESTEP) &&
+	    !test_thread_flag(TIF_SYSCALL_EMU))
 		send_sigtrap(&regs->regs);
 
 	if (skip_exit || !test_thread_flag(TIF_SYSCALL_TRACE))

@@ -2,6 +2,10 @@
 /*
  * sysptvm: UML kernel-side support.
  *
+ * /proc/sysptvm and /proc/sysemu switch the way UML drives its processes
+ * at run time (DESIGN.md section 3); the host side (os-Linux/sysptvm.c)
+ * keeps the switches and applies them at the next resume of a process.
+ *
  * The boot log names the sysptvm patch series this kernel was built from, so
  * that a test (or a bug report) can tell which build is running.  The build
  * generates sysptvm_series.h from the project's patches and source files.
@@ -9,7 +13,76 @@
 
 #include <linux/init.h>
 #include <linux/printk.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <sysptvm.h>
 #include "sysptvm_series.h"
+
+struct sysptvm_switch {
+	const char *name;
+	int (*get)(void);
+	int (*set)(int on);
+};
+
+static const struct sysptvm_switch switches[] = {
+	{ "sysptvm", os_sysptvm_get, os_sysptvm_set },
+	{ "sysemu", os_sysemu_get, os_sysemu_set },
+};
+
+static int switch_show(struct seq_file *m, void *v)
+{
+	const struct sysptvm_switch *sw = m->private;
+
+	seq_printf(m, "%d\n", sw->get());
+	return 0;
+}
+
+static int switch_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, switch_show, pde_data(inode));
+}
+
+/* "0" or "1", with an optional newline; anything else changes nothing. */
+static ssize_t switch_write(struct file *file, const char __user *buf,
+			    size_t count, loff_t *pos)
+{
+	const struct sysptvm_switch *sw = pde_data(file_inode(file));
+	char val[2];
+	int err;
+
+	if (count < 1 || count > sizeof(val))
+		return -EINVAL;
+	if (copy_from_user(val, buf, count))
+		return -EFAULT;
+	if ((val[0] != '0' && val[0] != '1') || (count == 2 && val[1] != '\n'))
+		return -EINVAL;
+
+	err = sw->set(val[0] == '1');
+	return err ? err : count;
+}
+
+static const struct proc_ops switch_proc_ops = {
+	.proc_open	= switch_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= single_release,
+	.proc_write	= switch_write,
+};
+
+static int __init sysptvm_proc_init(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(switches); i++) {
+		if (!proc_create_data(switches[i].name, 0600, NULL,
+				      &switch_proc_ops, (void *)&switches[i]))
+			pr_warn("sysptvm: cannot create /proc/%s\n",
+				switches[i].name);
+	}
+	return 0;
+}
+late_initcall(sysptvm_proc_init);
 
 static int __init sysptvm_report_series(void)
 {

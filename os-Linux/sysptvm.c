@@ -83,47 +83,105 @@ unsigned long __init os_probe_top_address(void)
 }
 
 /*
- * How UML drives its processes through the host (DESIGN.md section 3).
- * sysptvm: PTRACE_SYSCALL, resumed from each entry stop with SKIPCALL;
- * sysemu: PTRACE_SYSEMU.  Both give one stop per guest system call.
+ * How UML drives its processes through the host (DESIGN.md section 3):
+ *
+ *   sysptvm  PTRACE_SYSCALL, resumed from each entry stop with SKIPCALL
+ *   sysemu   PTRACE_SYSEMU
+ *   ptrace   PTRACE_SYSCALL; the call is nullified at its entry stop and
+ *            its result written at its exit stop
+ *
+ * The first two give one stop per system call of a UML process, the last
+ * two.  The best one the host has is the default; boot parameters rule
+ * modes out and /proc/sysptvm and /proc/sysemu switch at run time.
  */
 #ifndef PTRACE_SYSCALL_SKIPEXIT
 #define PTRACE_SYSCALL_SKIPEXIT	0x2
 #define PTRACE_SYSCALL_SKIPCALL	0x6
 #endif
+#ifndef PTRACE_EVENTMSG_SYSCALL_ENTRY
+#define PTRACE_EVENTMSG_SYSCALL_ENTRY	1
+#define PTRACE_EVENTMSG_SYSCALL_EXIT	2
+#endif
 
-static bool sysptvm_disabled;	/* nosysptvm */
-static bool sysptvm_prefer_sysemu;	/* usesysemu */
-static bool use_sysptvm;
+/* What the probes found. */
+static bool host_has_sysemu;
+static bool host_has_sysptvm;
+
+/* Boot parameters. */
+static bool nosysemu;
+static bool nosysptvm;
+static bool usesysemu;
+
+/*
+ * The switches of /proc/sysptvm and /proc/sysemu.  The mode is the first
+ * of sysptvm, sysemu and ptrace whose switch is on; a switch can only be
+ * on while its mode is available.  UML runs the kernel on one host thread,
+ * so userspace() reads these between two resumes, never during one.
+ */
+static int use_sysptvm;
+static int use_sysemu;
+
+enum sysptvm_mode { MODE_PTRACE, MODE_SYSEMU, MODE_SYSPTVM };
+
+static const char * const mode_names[] = {
+	[MODE_PTRACE] = "PTRACE_SYSCALL, two stops per call (ptrace)",
+	[MODE_SYSEMU] = "PTRACE_SYSEMU (sysemu)",
+	[MODE_SYSPTVM] = "PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (sysptvm)",
+};
+
+static bool sysptvm_available(void)
+{
+	return host_has_sysptvm && !nosysptvm;
+}
+
+static bool sysemu_available(void)
+{
+	return host_has_sysemu && !nosysemu;
+}
+
+static enum sysptvm_mode current_mode(void)
+{
+	if (use_sysptvm)
+		return MODE_SYSPTVM;
+	if (use_sysemu)
+		return MODE_SYSEMU;
+	return MODE_PTRACE;
+}
 
 /* A parameter without a value sets @flag; one with a value is refused. */
 static int __init flag_setup(const char *name, char *str, bool *flag)
 {
 	if (*str)
-		os_warn("%s takes no value, ignoring '%s'\n", name, str);
+		os_warn("%s takes no value, ignoring '%s%s'\n", name, name, str);
 	else
 		*flag = true;
 	return 0;
 }
 
-static int __init nosysptvm_setup(char *str, int *add)
-{
-	return flag_setup("nosysptvm", str, &sysptvm_disabled);
-}
-__uml_setup("nosysptvm", nosysptvm_setup,
-"nosysptvm\n"
-"    Do not drive processes with the PTRACE_VM tags (PTRACE_SYSCALL +\n"
-"    PTRACE_SYSCALL_SKIPCALL), even if the host supports them: use\n"
-"    PTRACE_SYSEMU.\n\n");
+/* The boot parameter @flag sets the flag of that name. */
+#define FLAG_PARAM(flag, help)						\
+static int __init flag##_setup(char *str, int *add)			\
+{									\
+	return flag_setup(#flag, str, &flag);				\
+}									\
+__uml_setup(#flag, flag##_setup, #flag "\n" help "\n")
 
-static int __init usesysemu_setup(char *str, int *add)
-{
-	return flag_setup("usesysemu", str, &sysptvm_prefer_sysemu);
-}
-__uml_setup("usesysemu", usesysemu_setup,
-"usesysemu\n"
+FLAG_PARAM(nosysptvm,
+"    Never drive processes with the PTRACE_VM tags (PTRACE_SYSCALL +\n"
+"    PTRACE_SYSCALL_SKIPCALL), even if the host supports them: use\n"
+"    PTRACE_SYSEMU, or plain PTRACE_SYSCALL without it.  /proc/sysptvm\n"
+"    then refuses to switch them on.\n");
+
+FLAG_PARAM(usesysemu,
 "    Start with PTRACE_SYSEMU even if the host supports the PTRACE_VM\n"
-"    tags.\n\n");
+"    tags.  Unlike nosysptvm, the tags stay available: writing 1 to\n"
+"    /proc/sysptvm switches to them at run time.\n");
+
+FLAG_PARAM(nosysemu,
+"    Never drive processes with PTRACE_SYSEMU, even if the host supports\n"
+"    it.  Without the PTRACE_VM tags (or with nosysptvm) UML then uses\n"
+"    plain PTRACE_SYSCALL: two stops per system call, the call nullified\n"
+"    at its entry.  /proc/sysemu then refuses to switch PTRACE_SYSEMU on.\n");
 
 #define PROBE_RESULT 4242
 #define USER_REG(r) offsetof(struct user_regs_struct, r)
@@ -143,6 +201,37 @@ static void __noreturn probe_child(void)
 	_exit(ret == PROBE_RESULT ? 0 : ret == parent ? 1 : 2);
 }
 
+/* Start a probe child and wait for its SIGSTOP; its pid, or -1. */
+static int __init probe_start(void)
+{
+	int pid, status = 0;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		probe_child();
+	if (pid < 0)
+		return -1;
+
+	CATCH_EINTR(waitpid(pid, &status, WUNTRACED));
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP ||
+	    ptrace(PTRACE_SETOPTIONS, pid, 0,
+		   (void *) (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) < 0) {
+		kill(pid, SIGKILL);
+		CATCH_EINTR(waitpid(pid, &status, __WALL));
+		return -1;
+	}
+	return pid;
+}
+
+static void __init probe_end(int pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	CATCH_EINTR(waitpid(pid, &status, __WALL));
+}
+
 /* Wait for a syscall stop of the probe child; its number, or -1. */
 static long probe_wait_syscall(int pid)
 {
@@ -157,88 +246,286 @@ static long probe_wait_syscall(int pid)
 }
 
 /*
- * Resume the child from the entry stop of getppid() with @tag, and check
- * that the next stop is the entry of exit_group() (no exit stop of
- * getppid) with the status that says whether the call ran.
+ * Run the probe child to the entry stop of getppid() with @request,
+ * resume it from there with @request and @tag (first setting the result
+ * if @set_result), and check that the next stop is the entry of
+ * exit_group() (no exit stop of getppid) with the status that says
+ * whether the call ran and what it returned.
  */
-static bool __init probe_tag(unsigned long tag, long want_status)
+static bool __init probe_call(int request, unsigned long tag,
+			      bool set_result, long want_status)
 {
 	bool ok = false;
-	int pid, status = 0;
+	int pid = probe_start();
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0)
-		probe_child();
 	if (pid < 0)
 		return false;
-
-	CATCH_EINTR(waitpid(pid, &status, WUNTRACED));
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP)
-		goto out;
-	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
-		   (void *) (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) < 0)
-		goto out;
-	if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0 ||
+	if (ptrace(request, pid, 0, 0) < 0 ||
 	    probe_wait_syscall(pid) != __NR_getppid)
 		goto out;
-	if (tag == PTRACE_SYSCALL_SKIPCALL &&
+	if (set_result &&
 	    ptrace(PTRACE_POKEUSER, pid, (void *) USER_REG(rax),
 		   (void *) PROBE_RESULT) < 0)
 		goto out;
 	/* A host without the tags ignores addr, or refuses it. */
-	if (ptrace(PTRACE_SYSCALL, pid, (void *) tag, 0) < 0)
+	if (ptrace(request, pid, (void *) tag, 0) < 0)
 		goto out;
 	if (probe_wait_syscall(pid) != __NR_exit_group)
 		goto out;
 	ok = ptrace(PTRACE_PEEKUSER, pid, (void *) USER_REG(rdi), 0)
 		== want_status;
 out:
-	kill(pid, SIGKILL);
-	CATCH_EINTR(waitpid(pid, &status, __WALL));
+	probe_end(pid);
 	return ok;
+}
+
+/* Single steps up to getppid(): traps first, then its entry stop. */
+static bool __init probe_sysemu_singlestep(void)
+{
+	int pid = probe_start(), steps, status, n;
+	bool ok = false;
+
+	if (pid < 0)
+		return false;
+	for (steps = 0; steps < 100000; steps++) {
+		if (ptrace(PTRACE_SYSEMU_SINGLESTEP, pid, 0, 0) < 0)
+			break;
+		CATCH_EINTR(n = waitpid(pid, &status, __WALL));
+		if (n < 0 || !WIFSTOPPED(status))
+			break;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			ok = steps > 0 &&
+			     ptrace(PTRACE_PEEKUSER, pid,
+				    (void *) USER_REG(orig_rax), 0)
+				== __NR_getppid;
+			break;
+		}
+		if (WSTOPSIG(status) != SIGTRAP)
+			break;
+	}
+	probe_end(pid);
+	return ok;
+}
+
+static const char * __init probe_verdict(bool supported, bool disabled)
+{
+	if (!supported)
+		return "missing\n";
+	return disabled ? "(disabled)\n" : "OK\n";
+}
+
+/* Called by check_ptrace(): without PTRACE_SYSEMU, UML uses another mode. */
+void __init check_sysemu(void)
+{
+	os_info("Checking syscall emulation for ptrace...");
+	host_has_sysemu = probe_call(PTRACE_SYSEMU, 0, true, 0) &&
+			  probe_sysemu_singlestep();
+	os_info("%s", probe_verdict(host_has_sysemu, nosysemu));
+}
+
+/* Why a mode better than the one chosen is not used. */
+static const char * __init sysptvm_unused(void)
+{
+	if (!host_has_sysptvm)
+		return "the host lacks the PTRACE_VM tags";
+	if (nosysptvm)
+		return "disabled by nosysptvm";
+	return "usesysemu";
+}
+
+static const char * __init sysemu_unused(void)
+{
+	if (!host_has_sysemu)
+		return "the host lacks PTRACE_SYSEMU";
+	return "disabled by nosysemu";
 }
 
 void __init check_sysptvm(void)
 {
-	const char *why;
-	bool host_supported;
+	enum sysptvm_mode mode;
 
 	os_info("Checking ptrace new tags for syscall emulation...");
-	host_supported = probe_tag(PTRACE_SYSCALL_SKIPEXIT, 1) &&
-			 probe_tag(PTRACE_SYSCALL_SKIPCALL, 0);
-	if (!host_supported) {
-		os_info("unsupported\n");
-		why = "the host lacks the PTRACE_VM tags";
-	} else if (sysptvm_disabled) {
-		os_info("(disabled)\n");
-		why = "disabled by nosysptvm";
-	} else if (sysptvm_prefer_sysemu) {
-		os_info("OK\n");
-		why = "usesysemu";
-	} else {
-		os_info("OK\n");
-		use_sysptvm = true;
-		why = "the host supports the PTRACE_VM tags";
+	host_has_sysptvm = probe_call(PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPEXIT,
+				      false, 1) &&
+			   probe_call(PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPCALL,
+				      true, 0);
+	os_info("%s", host_has_sysptvm ? (nosysptvm ? "(disabled)\n" : "OK\n")
+				       : "unsupported\n");
+
+	if (usesysemu && nosysemu)
+		os_warn("usesysemu conflicts with nosysemu: not starting with PTRACE_SYSEMU\n");
+	else if (usesysemu && nosysptvm)
+		os_warn("usesysemu has no effect with nosysptvm\n");
+
+	use_sysptvm = sysptvm_available() && !usesysemu;
+	use_sysemu = sysemu_available();
+	mode = current_mode();
+	if (mode == MODE_SYSPTVM)
+		os_info("Driving processes with %s (the host supports the PTRACE_VM tags)\n",
+			mode_names[mode]);
+	else if (mode == MODE_SYSEMU)
+		os_info("Driving processes with %s (%s)\n", mode_names[mode],
+			sysptvm_unused());
+	else
+		os_info("Driving processes with %s (sysptvm: %s; sysemu: %s)\n",
+			mode_names[mode], sysptvm_unused(), sysemu_unused());
+}
+
+/* /proc/sysptvm and /proc/sysemu; -EOPNOTSUPP for a mode not available. */
+int os_sysptvm_get(void)
+{
+	return use_sysptvm;
+}
+
+int os_sysptvm_set(int on)
+{
+	if (on && !sysptvm_available())
+		return -EOPNOTSUPP;
+	use_sysptvm = !!on;
+	return 0;
+}
+
+int os_sysemu_get(void)
+{
+	return use_sysemu;
+}
+
+int os_sysemu_set(int on)
+{
+	if (on && !sysemu_available())
+		return -EOPNOTSUPP;
+	use_sysemu = !!on;
+	return 0;
+}
+
+/* The kind of stop the process is in (PTRACE_EVENTMSG_*), or 0. */
+static unsigned long stop_kind(int pid)
+{
+	unsigned long msg;
+
+	if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) < 0)
+		return 0;
+	return msg;
+}
+
+/* Resume with PTRACE_SYSCALL and wait for the exit stop of the call. */
+static int run_to_exit_stop(int pid)
+{
+	int status, n;
+
+	if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0) {
+		n = -errno;
+		os_warn("%s: PTRACE_SYSCALL of process %d failed, errno = %d\n",
+			__func__, pid, -n);
+		return n;
 	}
-	os_info("Driving processes with %s (%s)\n",
-		use_sysptvm ? "PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (sysptvm)"
-			    : "PTRACE_SYSEMU (sysemu)", why);
+	CATCH_EINTR(n = waitpid(pid, &status, WUNTRACED | __WALL));
+	if (n < 0) {
+		n = -errno;
+		os_warn("%s: wait for process %d failed, errno = %d\n",
+			__func__, pid, -n);
+		return n;
+	}
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+		os_warn("%s: expected the exit stop of a call of process %d, got status = 0x%x\n",
+			__func__, pid, status);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Is the instruction at @ip syscall, sysenter or int $0x80? */
+static bool at_syscall_insn(int pid, unsigned long ip)
+{
+	unsigned char insn[2];
+	unsigned long word, addr;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		addr = ip + i;
+		errno = 0;
+		word = ptrace(PTRACE_PEEKTEXT, pid, addr & ~7UL, 0);
+		if (errno)
+			return false;
+		insn[i] = word >> (8 * (addr & 7));
+	}
+	return (insn[0] == 0x0f && (insn[1] == 0x05 || insn[1] == 0x34)) ||
+	       (insn[0] == 0xcd && insn[1] == 0x80);
 }
 
 /*
- * The one place that picks the request that resumes a process, and its
- * addr.  A single step keeps PTRACE_SYSEMU_SINGLESTEP: PTRACE_SINGLESTEP
- * has no syscall-entry stop, so the host would run the process's call.
+ * The one place that decides how a process is resumed, from the mode of
+ * this moment; @resume keeps it so that the stop that follows is read the
+ * same way, whatever the mode is by then.
+ *
+ * The process may sit in the entry stop of a call that another mode
+ * handled.  Its registers say orig_ax = -1 (userspace() sets it), so no
+ * call runs whatever the request; a PTRACE_SYSEMU or SKIPCALL resume ends
+ * that stop without more, a plain PTRACE_SYSCALL gives the call's exit stop
+ * (os_ptrace_syscall_stop() knows it), and a PTRACE_SINGLESTEP would give a
+ * single-step trap for a call UML has already reported, so such a stop is
+ * taken to its exit first.
+ *
+ * Single steps: PTRACE_SINGLESTEP has no syscall-entry stop, so the host
+ * would run a call itself; over a system call instruction, sysptvm and
+ * ptrace modes use PTRACE_SYSCALL instead, and UML's own single-step trap
+ * follows the call.
  */
-int os_ptrace_resume_request(int singlestep, unsigned long *addr)
+int os_ptrace_resume(int pid, int singlestep, unsigned long ip,
+		     struct os_resume *resume)
 {
-	*addr = 0;
-	if (singlestep)
-		return PTRACE_SYSEMU_SINGLESTEP;
-	if (use_sysptvm) {
-		*addr = PTRACE_SYSCALL_SKIPCALL;
-		return PTRACE_SYSCALL;
+	enum sysptvm_mode mode = current_mode();
+
+	resume->addr = 0;
+	resume->follow_to_exit = 0;
+	if (mode == MODE_SYSEMU) {
+		resume->request = singlestep ? PTRACE_SYSEMU_SINGLESTEP
+					     : PTRACE_SYSEMU;
+	} else if (mode == MODE_SYSPTVM && !singlestep) {
+		resume->request = PTRACE_SYSCALL;
+		resume->addr = PTRACE_SYSCALL_SKIPCALL;
+	} else if (singlestep && !at_syscall_insn(pid, ip)) {
+		if (stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_ENTRY) {
+			int err = run_to_exit_stop(pid);
+
+			if (err)
+				return err;
+		}
+		resume->request = PTRACE_SINGLESTEP;
+	} else {
+		resume->request = PTRACE_SYSCALL;
+		resume->follow_to_exit = 1;
 	}
-	return PTRACE_SYSEMU;
+
+	if (ptrace(resume->request, pid, resume->addr, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * A syscall stop after os_ptrace_resume(): 1 if it is a call for UML to
+ * handle, 0 if it is the exit stop of a call handled before a mode switch,
+ * or a negative errno.  In ptrace mode the call is made a getpid(), which
+ * the host runs harmlessly, and followed to its exit stop; UML's result is
+ * written there by the next resume.
+ */
+int os_ptrace_syscall_stop(int pid, const struct os_resume *resume,
+			   unsigned long *gp)
+{
+	int err;
+
+	if (!resume->follow_to_exit)
+		return 1;
+	if (PT_SYSCALL_NR(gp) == -1 &&
+	    stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_EXIT)
+		return 0;
+	if (ptrace(PTRACE_POKEUSER, pid, PT_SYSCALL_NR_OFFSET,
+		   __NR_getpid) < 0) {
+		err = -errno;
+		os_warn("%s: cannot nullify a call of process %d, errno = %d\n",
+			__func__, pid, -err);
+		return err;
+	}
+	err = run_to_exit_stop(pid);
+	return err ? err : 1;
 }

@@ -42,6 +42,15 @@ guest_run() {
 	echo "+ boot.sh ${opts[*]} --run '$cmd'" >&2
 	"${BOOT[@]}" --timeout "$BOOT_TIMEOUT" "${opts[@]}" --run "$cmd"
 }
+# guest_run_args KERNEL-ARGS [BOOT-OPTIONS...] CMD: guest_run, with
+# KERNEL-ARGS (one word list) on the kernel command line.
+guest_run_args() {
+	local args=$1 cmd=${*: -1}
+	local opts=("${@:2:$#-2}") kargs
+	read -ra kargs <<<"$args"
+	echo "+ boot.sh ${opts[*]} --run '$cmd' $args" >&2
+	"${BOOT[@]}" --timeout "$BOOT_TIMEOUT" "${opts[@]}" --run "$cmd" "${kargs[@]}"
+}
 
 # The host processes of a UML, found by the umid on their command line.
 uml_processes() {	# UMID-PATTERN

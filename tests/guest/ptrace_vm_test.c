@@ -33,6 +33,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef PTRACE_EVENTMSG_SYSCALL_EXIT
+#define PTRACE_EVENTMSG_SYSCALL_EXIT 2
+#endif
+
 /*
  * The harness builds with warnings under -Wextra: its SIGALRM handler has
  * an unused parameter, and the wrapper of TEST_F() keeps a variable across
@@ -725,6 +729,29 @@ TEST_F_TIMEOUT(ptrace_vm, sysemu_singlestep_reports_step_not_exit, TIMEOUT)
 	}
 	EXPECT_FALSE(dir_exists(self->dir[0])) {
 		TH_LOG("mkdir under PTRACE_SYSEMU_SINGLESTEP ran: it made %s",
+		       self->dir[0]);
+	}
+}
+
+/* As on native x86_64: the resume from the entry stop decides the exit. */
+TEST_F_TIMEOUT(ptrace_vm, sysemu_entry_resumed_with_syscall_stops_at_exit, TIMEOUT)
+{
+	unsigned long msg = 0;
+
+	start_tracee(_metadata, self);
+	resume(_metadata, &self->t, PTRACE_SYSEMU, 0);
+	expect_syscall_stop(_metadata, &self->t, true, SYS_mkdir,
+			    "PTRACE_SYSEMU at the signal stop");
+	resume(_metadata, &self->t, PTRACE_SYSCALL, 0);
+	expect_syscall_stop(_metadata, &self->t, false, SYS_mkdir,
+			    "PTRACE_SYSCALL at the PTRACE_SYSEMU entry of mkdir");
+	ASSERT_EQ(0, ptrace(PTRACE_GETEVENTMSG, self->t.tid, NULL, &msg));
+	EXPECT_EQ(PTRACE_EVENTMSG_SYSCALL_EXIT, msg) {
+		TH_LOG("the stop after PTRACE_SYSCALL at a PTRACE_SYSEMU entry stop is no exit stop (event message %lu)",
+		       msg);
+	}
+	EXPECT_FALSE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir, emulated at its entry stop, ran: it made %s",
 		       self->dir[0]);
 	}
 }

@@ -1,0 +1,92 @@
+#!/bin/bash
+# toggle-load [-f FLIPS] [-n FILES]: switch modes under load.
+#
+# While workloads (files written, read back and compared, pipelines,
+# fork+exec) and a gdb single-step check run in a loop, change the mode
+# FLIPS times through /proc/sysptvm and /proc/sysemu, cycling through the
+# modes this UML has (sysptvm, sysemu, ptrace), and on until each workload
+# has finished a round.  Every write must succeed and read back; no workload
+# round may go wrong.  Prints a summary and exits 0 only if all of that
+# held.  Restores the switches it found.
+set -uo pipefail
+
+flips=1000
+files=20
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-f) flips=$2; shift 2 ;;
+	-n) files=$2; shift 2 ;;
+	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "usage: toggle-load [-f FLIPS] [-n FILES]" >&2; exit 2 ;;
+	esac
+done
+
+if ! orig_sysptvm=$(cat /proc/sysptvm) || ! orig_sysemu=$(cat /proc/sysemu); then
+	echo "toggle-load: cannot read /proc/sysptvm and /proc/sysemu"
+	exit 1
+fi
+# The modes this UML has, as the switches that select them.
+modes=()
+if echo 1 2>/dev/null >/proc/sysptvm; then modes+=("1 $orig_sysemu sysptvm"); fi
+echo 0 >/proc/sysptvm
+if echo 1 2>/dev/null >/proc/sysemu; then modes+=("0 1 sysemu"); fi
+modes+=("0 0 ptrace")
+echo "toggle-load: cycling through ${#modes[@]} mode(s): $(printf '%s\n' "${modes[@]}" | cut -d' ' -f3 | tr '\n' ' ')"
+
+dir=$(mktemp -d /tmp/toggle-load.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+
+load() {	# NAME CMD...: run CMD in a loop until $dir/stop exists
+	local name=$1 rounds=0 bad=0
+	shift
+	while [ ! -e "$dir/stop" ]; do
+		if ! "$@" >"$dir/$name.last" 2>&1; then
+			bad=$((bad + 1))
+			cat "$dir/$name.last" >>"$dir/$name.errors"
+		fi
+		rounds=$((rounds + 1))
+		: >"$dir/$name.done"
+	done
+	echo "$rounds $bad" >"$dir/$name.count"
+}
+load workload workload -n "$files" &
+load pipeline bash -c 'seq 2000 | sort -rn | head -1 | grep -qx 2000' &
+load stepi gdb-stepi &
+
+errors=0
+# Builtins only: the flips must not wait for forks of their own.
+set_switch() {	# FILE VALUE
+	local now
+	if ! echo "$2" >"$1"; then
+		echo "toggle-load: writing $2 to $1 failed"
+		errors=$((errors + 1))
+	elif ! read -r now <"$1" || [ "$now" != "$2" ]; then
+		echo "toggle-load: $1 reads '$now' after writing $2"
+		errors=$((errors + 1))
+	fi
+}
+writes=0
+i=0
+while [ "$i" -lt "$flips" ] || [ ! -e "$dir/workload.done" ] ||
+      [ ! -e "$dir/pipeline.done" ] || [ ! -e "$dir/stepi.done" ]; do
+	read -r want_sysptvm want_sysemu _ <<<"${modes[i % ${#modes[@]}]}"
+	# sysptvm first off, so that each write is allowed on its own.
+	set_switch /proc/sysptvm 0
+	set_switch /proc/sysemu "$want_sysemu"
+	set_switch /proc/sysptvm "$want_sysptvm"
+	writes=$((writes + 3))
+	i=$((i + 1))
+done
+touch "$dir/stop"
+wait
+
+echo "$orig_sysptvm" >/proc/sysptvm
+echo "$orig_sysemu" >/proc/sysemu
+for name in workload pipeline stepi; do
+	read -r rounds bad <"$dir/$name.count" || { rounds=0; bad=1; }
+	echo "toggle-load: $name: $rounds round(s), $bad wrong"
+	[ "$bad" = 0 ] || { head -20 "$dir/$name.errors"; errors=$((errors + 1)); }
+	[ "$rounds" -gt 0 ] || { echo "toggle-load: $name never ran"; errors=$((errors + 1)); }
+done
+echo "toggle-load: $i mode changes ($writes writes to /proc), $errors error(s)"
+[ "$errors" = 0 ]
