@@ -18,6 +18,7 @@ sysemu_keeps_tracer_result
 sysemu_singlestep_reports_step_not_exit
 unprivileged_own_tracee_accepts_any_addr
 tracer_can_clear_eflags
+arch_prctl_acts_on_the_tracee
 sysemu_entry_resumed_with_syscall_stops_at_exit"
 
 test_guest_suite() {
@@ -80,14 +81,8 @@ test_nested_stock_uml_in_ours() {
 
 test_nested_debian_uml_in_ours() {
 	local out
-	# Known failure, issue 3 stays open until it passes: Debian's 6.1
-	# linux.uml boots its kernel inside ours (init=/bin/true runs), but
-	# once a shell runs as its init, its main process spins at 100% CPU
-	# with a guest process in a ptrace stop.  Reported as a skip, so that
-	# the rest of the suite gates CI; SYSPTVM_RUN_KNOWN_FAILURES=1 runs it.
-	if [ "${SYSPTVM_RUN_KNOWN_FAILURES:-0}" != 1 ]; then
-		skip "Debian 6.1 linux.uml inside ours spins after its init starts (known, issue 3)"
-	fi
+	# Debian's 6.1 sets the FS base of its processes with
+	# PTRACE_ARCH_PRCTL, which set the tracer's own before patch 0009.
 	out=$(guest_run -m 768M 'nested-uml -v /usr/bin/linux.uml "echo inner-ok; uname -r"')
 	assert_contains "$out" "inner-ok" "the inner command's output"
 	assert_contains "$out" "6.1." "the inner kernel's release"

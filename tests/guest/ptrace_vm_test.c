@@ -32,6 +32,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <asm/prctl.h>
 
 #ifndef PTRACE_EVENTMSG_SYSCALL_EXIT
 #define PTRACE_EVENTMSG_SYSCALL_EXIT 2
@@ -746,7 +747,7 @@ TEST_F_TIMEOUT(ptrace_vm, sysemu_entry_resumed_with_syscall_stops_at_exit, TIMEO
 	expect_syscall_stop(_metadata, &self->t, false, SYS_mkdir,
 			    "PTRACE_SYSCALL at the PTRACE_SYSEMU entry of mkdir");
 	ASSERT_EQ(0, ptrace(PTRACE_GETEVENTMSG, self->t.tid, NULL, &msg));
-	EXPECT_EQ(PTRACE_EVENTMSG_SYSCALL_EXIT, msg) {
+	EXPECT_EQ((unsigned long)PTRACE_EVENTMSG_SYSCALL_EXIT, msg) {
 		TH_LOG("the stop after PTRACE_SYSCALL at a PTRACE_SYSEMU entry stop is no exit stop (event message %lu)",
 		       msg);
 	}
@@ -1092,6 +1093,59 @@ TEST_F_TIMEOUT(ptrace_vm, sysemu_on_untraced_or_running_child_fails, TIMEOUT)
 				}
 			}
 		}
+	}
+}
+
+/*
+ * A raw system call: between setting a wrong FS base of its own and
+ * restoring it, the tracer of arch_prctl_acts_on_the_tracee must not touch
+ * thread-local storage, which libc's syscall() does (errno).
+ */
+static long raw_syscall4(long nr, long a, long b, long c, long d)
+{
+	register long r10 asm("r10") = d;
+	long ret;
+
+	asm volatile("syscall"
+		     : "=a" (ret)
+		     : "a" (nr), "D" (a), "S" (b), "d" (c), "r" (r10)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+#ifndef PTRACE_ARCH_PRCTL
+#define PTRACE_ARCH_PRCTL 30
+#endif
+#define TRACEE_FS_BASE 0x12345000UL
+
+/* Debian's UML 6.1 sets the FS base of its processes this way. */
+TEST_F_TIMEOUT(ptrace_vm, arch_prctl_acts_on_the_tracee, TIMEOUT)
+{
+	unsigned long own_before = 0, own_after = 0, got = 0;
+	long set, get;
+
+	start_tracee(_metadata, self);
+	raw_syscall4(SYS_arch_prctl, ARCH_GET_FS, (long)&own_before, 0, 0);
+	set = raw_syscall4(SYS_ptrace, PTRACE_ARCH_PRCTL, self->t.tid,
+			   TRACEE_FS_BASE, ARCH_SET_FS);
+	raw_syscall4(SYS_arch_prctl, ARCH_GET_FS, (long)&own_after, 0, 0);
+	raw_syscall4(SYS_arch_prctl, ARCH_SET_FS, own_before, 0, 0);
+	get = raw_syscall4(SYS_ptrace, PTRACE_ARCH_PRCTL, self->t.tid,
+			   (long)&got, ARCH_GET_FS);
+
+	ASSERT_EQ(0, set) {
+		TH_LOG("PTRACE_ARCH_PRCTL ARCH_SET_FS on the tracee failed");
+	}
+	EXPECT_EQ(own_before, own_after) {
+		TH_LOG("PTRACE_ARCH_PRCTL ARCH_SET_FS on the tracee set the tracer's own FS base");
+	}
+	EXPECT_EQ(0, get);
+	EXPECT_EQ(TRACEE_FS_BASE, got) {
+		TH_LOG("PTRACE_ARCH_PRCTL ARCH_GET_FS does not give the FS base just set");
+	}
+	EXPECT_EQ(TRACEE_FS_BASE,
+		  (unsigned long)peek_reg(_metadata, self->t.tid, REG(fs_base))) {
+		TH_LOG("the tracee's fs_base is not the one set by PTRACE_ARCH_PRCTL");
 	}
 }
 
