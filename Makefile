@@ -28,7 +28,7 @@ GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: all help deps kernel stock rootfs guest check clean distclean
+.PHONY: all help deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -41,6 +41,10 @@ help:
 	@echo '  make rootfs     build/rootfs.img: Debian bookworm minbase + rootfs/ + tests'
 	@echo '  make guest      the static guest programs (tests/guest/, rootfs/src/)'
 	@echo '  make check      build what is missing, then run tests/run'
+	@echo '  make bench      time the guest workloads in every configuration and mode'
+	@echo '                  (about 30 min): build/bench/report.md, *.csv, *.png'
+	@echo '  make bench-quick  the same with fewer runs and smaller counts (minutes)'
+	@echo '  make bench-smoke  tiny counts, one run: checks the harness (make check runs it)'
 	@echo '  make clean      remove build/'
 	@echo '  make distclean  also remove the cache ($(CACHE_DIR))'
 	@echo 'Then: ./boot.sh (a root shell in the guest), ./boot.sh --help.'
@@ -80,6 +84,15 @@ $(B)/rootfs.img: $(ROOTFS_INPUTS) $(B)/linux $(B)/linux-stock $(GUEST_BINS) $(GU
 
 check: all
 	@tests/run
+
+bench: all
+	@scripts/bench.sh
+
+bench-quick: all
+	@scripts/bench.sh --quick
+
+bench-smoke: all
+	@scripts/bench.sh --smoke
 
 clean:
 	rm -rf $(B)

@@ -97,7 +97,8 @@ image=$(realpath "$image")
 kernel=$(realpath "$kernel")
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-boot.XXXXXX")
-umid="sysptvm-$$-${run_dir##*.}"
+# A caller that must find its own UMLs again (make bench) names a prefix.
+umid="${SYSPTVM_UMID_PREFIX:-sysptvm}-$$-${run_dir##*.}"
 uml_pid=
 tails=()
 saved_tty=

@@ -16,7 +16,7 @@ set -euo pipefail
 output=$1 linux=$2 linux_stock=$3 bindir=$4 sbindir=$5
 
 base=$("$SYSPTVM_TOP/rootfs/mkbase.sh")
-stage="$SYSPTVM_CACHE/rootfs/stage"
+stage="$SYSPTVM_CACHE/rootfs/stage.$$"
 
 say "rootfs: assembling the image tree in $stage"
 rm -rf "$stage"
@@ -32,6 +32,9 @@ for f in "$sbindir"/*; do
 done
 ln -sf poweroff "$stage/usr/local/sbin/halt"
 ln -sf poweroff "$stage/usr/local/sbin/reboot"
+# The macro workload of make bench: a real source tree to unpack and gzip.
+install -d "$stage/usr/local/share/sysptvm"
+tar -cf "$stage/usr/local/share/sysptvm/src.tar" -C "$(pristine_tree)" tools/lib
 install -m 755 -s "$linux" "$stage/usr/local/bin/linux"
 install -m 755 -s "$linux_stock" "$stage/usr/local/bin/linux-stock"
 

@@ -9,7 +9,8 @@ packages=(
 	build-essential bc bison flex libelf-dev libssl-dev	# kernel build
 	ccache rsync patch xz-utils
 	debootstrap e2fsprogs util-linux	# rootfs image, setpriv, setsid
-	expect	# boot tests
+	expect	# boot tests, the benchmark harness
+	gnuplot-nox	# benchmark charts
 	shellcheck
 )
 

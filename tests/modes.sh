@@ -244,7 +244,7 @@ test_nested_ptrace_mode_by_parameters() {
 
 # timeout: 900 s
 test_nested_modes_switched_through_proc() {
-	local out
+	local out BOOT_TIMEOUT=600
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	out=$(guest_run -m 768M "nested-uml /usr/local/bin/linux '
 		echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $IN_MODE_CHECKS
@@ -292,7 +292,7 @@ MODE_FIGURES='for m in "$@"; do case $m in sysptvm) echo 1 >/proc/sysptvm ;; sys
 
 # timeout: 900 s
 test_mode_figures() {
-	local out inner
+	local out inner BOOT_TIMEOUT=600
 	out=$(guest_run "set -- sysemu ptrace sysemu ptrace; $MODE_FIGURES")
 	inner=$(printf '%s' "$MODE_FIGURES" | sed "s/'/'\\\\''/g")
 	out+=$'\n'$(guest_run -m 768M "nested-uml /usr/local/bin/linux 'set -- sysptvm sysemu ptrace sysptvm sysemu ptrace; $inner'" | sed 's/^figures /figures inner-/')

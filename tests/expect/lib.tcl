@@ -11,7 +11,7 @@ proc now_ms {} { return [clock milliseconds] }
 
 proc step_fail {step why} {
 	global config
-	puts stderr "\nexpect: step '$step' failed ($why); configuration: boot.sh $config"
+	puts stderr "\nexpect: step '$step' failed ($why); configuration: $config"
 	exit 1
 }
 
@@ -19,7 +19,7 @@ proc step_fail {step why} {
 # prompt.  Returns the time to the prompt in milliseconds.
 proc boot {bootargs {secs 120}} {
 	global prompt config spawn_id top
-	set config $bootargs
+	if {$config eq ""} { set config "boot.sh $bootargs" }
 	set t0 [now_ms]
 	spawn -noecho {*}[list $top/boot.sh --no-build] {*}$bootargs
 	set timeout $secs

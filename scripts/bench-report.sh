@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Turn build/bench/results.csv into summary.csv (median and spread per
+# configuration and workload), report.md and one PNG chart per workload.
+#   scripts/bench-report.sh DIR SCALE RUNS
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[ $# -eq 3 ] || die "usage: $0 DIR SCALE RUNS"
+dir=$1 scale=$2 runs=$3
+csv=$dir/results.csv
+[ -s "$csv" ] || die "bench-report: no results in $csv"
+
+# config,workload,unit,n,median,min,max: configurations in the order
+# they ran, workloads in the order of bench-workloads.
+tail -n +2 "$csv" | sort -t, -k1,1 -k3,3 -k4,4g | awk -F, '
+	function flush() {
+		if (n == 0) return
+		m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		printf "%s,%s,%s,%d,%.1f,%.1f,%.1f\n", c, w, u, n, m, v[1], v[n]
+		n = 0
+	}
+	{ if ($1 != c || $3 != w) { flush(); c = $1; w = $3; u = $5 } v[++n] = $4 }
+	END { flush() }' >"$dir/summary.csv"
+
+configs=$(tail -n +2 "$csv" | cut -d, -f1 | awk '!seen[$0]++')
+workloads="getpid pipe fork exec file-tmpfs file-ext4 macro tracer-syscall tracer-skipexit tracer-skipcall tracer-sysemu"
+cell() {	# CONFIG WORKLOAD FIELD(5 median, 6 min, 7 max)
+	awk -F, -v c="$1" -v w="$2" -v f="$3" '$1 == c && $2 == w { print $f }' "$dir/summary.csv"
+}
+ratio() {	# A B: A/B with 3 decimals, or empty
+	if [ -n "$1" ] && [ -n "$2" ]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b }'
+	fi
+}
+
+{
+	echo "# Benchmark report"
+	echo
+	echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
+	echo "- Host kernel: $(uname -sr) (native runs; the outer UMLs' host)"
+	echo "- Guest kernels: ours and stock are Linux $(linux_source_version) UML (Debian linux-source-6.12, with and without patches/series); debian-6.1 is Debian's user-mode-linux package"
+	echo "- Scale: $scale, $runs run(s) per point; each cell is the median, (min-max) the spread"
+	echo "- Lower is better everywhere.  Ratios compare configurations measured in this same session."
+	if [ -s "$dir/partial" ]; then
+		echo
+		echo "**Partial results:** some configurations did not finish:"
+		sed 's/^/- /' "$dir/partial"
+	fi
+	echo
+	echo "| workload | unit | $(echo "$configs" | paste -sd'|' | sed 's/|/ | /g') |"
+	echo "|---|---|$(echo "$configs" | sed 's/.*/---/' | paste -sd'|')|"
+	for w in $workloads; do
+		row="| $w | $(awk -F, -v w="$w" '$2 == w { print $3; exit }' "$dir/summary.csv") |"
+		for c in $configs; do
+			m=$(cell "$c" "$w" 5)
+			if [ -n "$m" ]; then
+				row+=" $m ($(cell "$c" "$w" 6)-$(cell "$c" "$w" 7)) |"
+			else
+				row+=" - |"
+			fi
+		done
+		echo "$row"
+	done
+	echo
+	echo "## Relative to stock 6.12 UML"
+	echo
+	echo "Each configuration's median divided by stock's, workload by workload (1.000 = as fast as stock)."
+	echo
+	echo "| workload | $(echo "$configs" | paste -sd'|' | sed 's/|/ | /g') |"
+	echo "|---|$(echo "$configs" | sed 's/.*/---/' | paste -sd'|')|"
+	for w in $workloads; do
+		[ -n "$(cell stock "$w" 5)" ] || continue
+		row="| $w |"
+		for c in $configs; do
+			r=$(ratio "$(cell "$c" "$w" 5)" "$(cell stock "$w" 5)")
+			row+=" ${r:--} |"
+		done
+		echo "$row"
+	done
+	echo
+	echo "## Goals"
+	echo
+	echo "| goal | workload | figures | verdict |"
+	echo "|---|---|---|---|"
+	for w in $workloads; do
+		case "$w" in tracer-*) continue ;; esac
+		r=$(ratio "$(cell ours-sysemu "$w" 5)" "$(cell stock "$w" 5)")
+		[ -n "$r" ] || continue
+		v=$(awk -v r="$r" 'BEGIN { print (r <= 1.02) ? "met" : "not met" }')
+		echo "| ours-sysemu within 2% of stock | $w | ours-sysemu/stock = $r | $v |"
+	done
+	for w in $workloads; do
+		case "$w" in tracer-*) continue ;; esac
+		r=$(ratio "$(cell nested-sysptvm "$w" 5)" "$(cell nested-sysemu "$w" 5)")
+		[ -n "$r" ] || continue
+		v=$(awk -v r="$r" 'BEGIN { print (r <= 1.0) ? "met" : "not met" }')
+		echo "| nested sysptvm at least as fast as nested sysemu | $w | nested-sysptvm/nested-sysemu = $r | $v |"
+	done
+	for c in $configs; do
+		r=$(ratio "$(cell "$c" tracer-syscall 5)" "$(cell "$c" tracer-skipexit 5)")
+		[ -n "$r" ] || continue
+		v=$(awk -v r="$r" 'BEGIN { print (r >= 1.8) ? "met" : "not met" }')
+		echo "| guest tracer: SKIPEXIT 1.8x faster than PTRACE_SYSCALL | tracer, in $c | syscall/skipexit = $r | $v |"
+	done
+	echo
+	echo "## Charts"
+	echo
+	for w in $workloads; do
+		[ -e "$dir/$w.png" ] || [ -n "$(awk -F, -v w="$w" '$2 == w' "$dir/summary.csv")" ] || continue
+		echo "![$w]($w.png)"
+	done
+} >"$dir/report.md"
+
+if command -v gnuplot >/dev/null; then
+	for w in $workloads; do
+		for c in $configs; do
+			awk -F, -v c="$c" -v w="$w" '$1 == c && $2 == w { print $1, $5, $6, $7 }' "$dir/summary.csv"
+		done >"$dir/$w.dat"
+		if [ ! -s "$dir/$w.dat" ]; then
+			rm -f "$dir/$w.dat"
+			continue
+		fi
+		unit=$(awk -F, -v w="$w" '$2 == w { print $3; exit }' "$dir/summary.csv")
+		gnuplot <<GP
+set terminal pngcairo size 800,420
+set output "$dir/$w.png"
+set title "$w (median and min-max of $runs run(s), log scale; lower is better)"
+set ylabel "$unit"
+set logscale y
+set style fill solid 0.6
+set boxwidth 0.6
+set xtics rotate by -30
+set grid ytics
+unset key
+plot "$dir/$w.dat" using 0:2:xtic(1) with boxes, "" using 0:2:3:4 with yerrorbars pt 0 lc rgb "black"
+GP
+		rm -f "$dir/$w.dat"
+	done
+else
+	say "bench-report: gnuplot is missing: no charts (make deps installs gnuplot-nox)"
+fi
+say "bench: report in $dir/report.md, $(find "$dir" -maxdepth 1 -name '*.png' | wc -l) chart(s)"

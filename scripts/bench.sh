@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The benchmark harness behind make bench (issue 5): boot each
+# configuration with tests/expect/bench.exp, run the guest workloads
+# (tests/guest/bench-workloads.sh) in each of its modes, several runs per
+# point, and write build/bench/: results.csv, report.md (medians, spreads,
+# ratios between configurations of this one session) and one PNG chart per
+# workload (gnuplot).
+#
+#   scripts/bench.sh [--quick | --smoke] [--runs N] [CONFIG...]
+#
+# CONFIG: native stock ours ours-ptrace-boot nested debian-6.1 (all by
+# default).  A configuration that fails or times out is named, the others
+# still run, and the report says which results are partial.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SYSPTVM_TOP"
+
+scale=full
+runs=5
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) scale=quick; runs=3; shift ;;
+	--smoke) scale=smoke; runs=1; shift ;;
+	--runs) runs=$2; shift 2 ;;
+	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) die "unknown option '$1' (see scripts/bench.sh --help)" ;;
+	*) break ;;
+	esac
+done
+all_configs=(native stock ours ours-ptrace-boot nested debian-6.1)
+[ $# -gt 0 ] || set -- "${all_configs[@]}"
+for c; do
+	[[ " ${all_configs[*]} " == *" $c "* ]] || die "unknown configuration '$c' (${all_configs[*]})"
+done
+
+out=build/bench
+mkdir -p "$out"
+csv=$out/results.csv
+echo "config,run,workload,value,unit" >"$csv"
+: >"$out/partial"
+debian_uml="$("$SYSPTVM_TOP/rootfs/mkbase.sh")/usr/bin/linux.uml"
+
+# The UML processes of boots started by this run, by umid.
+export SYSPTVM_UMID_PREFIX="sysptvm-bench-$$"
+leftover_umls() { pgrep -f -- "umid=$SYSPTVM_UMID_PREFIX-" || true; }
+
+# Run one configuration: bench.exp's points go to the CSV.
+bench_exp() {	# NAME LABEL MODES [BOOT-ARGS...]
+	local name=$1 label=$2 modes=$3 rc=0
+	shift 3
+	say "bench: $name ($scale, $runs run(s)): tests/expect/bench.exp $label $modes $*"
+	tests/expect/bench.exp "$SYSPTVM_TOP" "$label" "$scale" "$runs" "$modes" "$@" \
+		>"$out/$name.points" || rc=$?
+	sed -n 's/^point \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1,\2,\3,\4,\5/p' \
+		"$out/$name.points" >>"$csv"
+	if [ "$rc" != 0 ]; then
+		echo "$name: bench.exp exited with status $rc" >>"$out/partial"
+		say "bench: $name FAILED (status $rc); its results so far are kept, marked partial"
+	fi
+	if [ -n "$(leftover_umls)" ]; then
+		echo "$name: UML processes left behind: $(leftover_umls | tr '\n' ' ')" >>"$out/partial"
+		die "bench: $name left UML processes behind (umid=$SYSPTVM_UMID_PREFIX-*): $(leftover_umls | tr '\n' ' ')"
+	fi
+}
+
+bench_native() {
+	local run tar="$out/src.tar" tmp rc=0
+	say "bench: native ($scale, $runs run(s)): tests/guest/bench-workloads.sh on $(uname -r)"
+	tar -cf "$tar" -C "$(pristine_tree)" tools/lib
+	tmp=$(mktemp -d)
+	for run in $(seq "$runs"); do
+		PATH="$SYSPTVM_TOP/build/guest/bin:$PATH" BENCH_SRC_TAR="$tar" BENCH_TMPFS=/dev/shm \
+			TMPDIR="$tmp" bash tests/guest/bench-workloads.sh -s "$scale" >"$tmp/out" || rc=$?
+		sed -n "s/^result \([^ ]*\) \([^ ]*\) \([^ ]*\)$/native,$run,\1,\2,\3/p" "$tmp/out" >>"$csv"
+	done
+	rm -rf "$tmp" "$tar"
+	# Without PTRACE_VM on this host two tracer modes fail: that is a
+	# finding about the host, not a failed run.
+	[ "$rc" = 0 ] || [ "$rc" = 1 ] || echo "native: status $rc" >>"$out/partial"
+}
+
+start=$(date +%s)
+for c; do
+	case "$c" in
+	native) bench_native ;;
+	stock) bench_exp stock stock - --kernel build/linux-stock ;;
+	ours) bench_exp ours ours sysemu,ptrace ;;
+	ours-ptrace-boot) bench_exp ours-ptrace-boot ours-ptrace-boot - nosysemu ;;
+	nested) bench_exp nested nested nested:sysptvm,sysemu,ptrace --mem 1G ;;
+	debian-6.1) bench_exp debian-6.1 debian-6.1 - --kernel "$debian_uml" ;;
+	esac
+done
+[ -z "$(leftover_umls)" ] && say "bench: no UML process left behind (umid=$SYSPTVM_UMID_PREFIX-*)"
+say "bench: all configurations in $(($(date +%s) - start)) s; writing the report"
+scripts/bench-report.sh "$out" "$scale" "$runs"
