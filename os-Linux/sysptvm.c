@@ -21,6 +21,7 @@
 #include <init.h>
 #include <os.h>
 #include <ptrace_user.h>
+#include <sysdep/ptrace.h>
 #include <sysptvm.h>
 
 void __init os_report_host_kernel(void)
@@ -106,6 +107,12 @@ unsigned long __init os_probe_top_address(void)
 /* What the probes found. */
 static bool host_has_sysemu;
 static bool host_has_sysptvm;
+/*
+ * Whether PTRACE_GETEVENTMSG tells a syscall-entry stop from an exit stop
+ * (Linux 5.3 and later).  Without it, a stop left by one mode cannot be
+ * told apart by another, so the mode cannot change at run time.
+ */
+static bool host_names_syscall_stops;
 
 /* Boot parameters. */
 static bool nosysemu;
@@ -182,6 +189,16 @@ FLAG_PARAM(nosysemu,
 "    it.  Without the PTRACE_VM tags (or with nosysptvm) UML then uses\n"
 "    plain PTRACE_SYSCALL: two stops per system call, the call nullified\n"
 "    at its entry.  /proc/sysemu then refuses to switch PTRACE_SYSEMU on.\n");
+
+/* The kind of stop the process is in (PTRACE_EVENTMSG_*), or 0. */
+static unsigned long stop_kind(int pid)
+{
+	unsigned long msg;
+
+	if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) < 0)
+		return 0;
+	return msg;
+}
 
 #define PROBE_RESULT 4242
 #define USER_REG(r) offsetof(struct user_regs_struct, r)
@@ -263,6 +280,9 @@ static bool __init probe_call(int request, unsigned long tag,
 	if (ptrace(request, pid, 0, 0) < 0 ||
 	    probe_wait_syscall(pid) != __NR_getppid)
 		goto out;
+	if (request == PTRACE_SYSCALL)
+		host_names_syscall_stops =
+			stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_ENTRY;
 	if (set_result &&
 	    ptrace(PTRACE_POKEUSER, pid, (void *) USER_REG(rax),
 		   (void *) PROBE_RESULT) < 0)
@@ -381,6 +401,8 @@ int os_sysptvm_set(int on)
 {
 	if (on && !sysptvm_available())
 		return -EOPNOTSUPP;
+	if (!!on != use_sysptvm && !host_names_syscall_stops)
+		return -EOPNOTSUPP;
 	use_sysptvm = !!on;
 	return 0;
 }
@@ -394,18 +416,10 @@ int os_sysemu_set(int on)
 {
 	if (on && !sysemu_available())
 		return -EOPNOTSUPP;
+	if (!!on != use_sysemu && !host_names_syscall_stops)
+		return -EOPNOTSUPP;
 	use_sysemu = !!on;
 	return 0;
-}
-
-/* The kind of stop the process is in (PTRACE_EVENTMSG_*), or 0. */
-static unsigned long stop_kind(int pid)
-{
-	unsigned long msg;
-
-	if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) < 0)
-		return 0;
-	return msg;
 }
 
 /* Resume with PTRACE_SYSCALL and wait for the exit stop of the call. */
@@ -434,24 +448,7 @@ static int run_to_exit_stop(int pid)
 	return 0;
 }
 
-/* Is the instruction at @ip syscall, sysenter or int $0x80? */
-static bool at_syscall_insn(int pid, unsigned long ip)
-{
-	unsigned char insn[2];
-	unsigned long word, addr;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		addr = ip + i;
-		errno = 0;
-		word = ptrace(PTRACE_PEEKTEXT, pid, addr & ~7UL, 0);
-		if (errno)
-			return false;
-		insn[i] = word >> (8 * (addr & 7));
-	}
-	return (insn[0] == 0x0f && (insn[1] == 0x05 || insn[1] == 0x34)) ||
-	       (insn[0] == 0xcd && insn[1] == 0x80);
-}
+#define X86_EFLAGS_TF 0x100
 
 /*
  * The one place that decides how a process is resumed, from the mode of
@@ -461,53 +458,61 @@ static bool at_syscall_insn(int pid, unsigned long ip)
  * The process may sit in the entry stop of a call that another mode
  * handled.  Its registers say orig_ax = -1 (userspace() sets it), so no
  * call runs whatever the request; a PTRACE_SYSEMU or SKIPCALL resume ends
- * that stop without more, a plain PTRACE_SYSCALL gives the call's exit stop
- * (os_ptrace_syscall_stop() knows it), and a PTRACE_SINGLESTEP would give a
- * single-step trap for a call UML has already reported, so such a stop is
- * taken to its exit first.
+ * that stop without more, and a plain PTRACE_SYSCALL gives the call's exit
+ * stop, which os_ptrace_syscall_stop() recognises.
  *
- * Single steps: PTRACE_SINGLESTEP has no syscall-entry stop, so the host
- * would run a call itself; over a system call instruction, sysptvm and
- * ptrace modes use PTRACE_SYSCALL instead, and UML's own single-step trap
- * follows the call.
+ * Single steps: sysemu mode has PTRACE_SYSEMU_SINGLESTEP.  The others
+ * cannot use PTRACE_SINGLESTEP, which has no syscall-entry stop: the host
+ * would run any call the step makes (a prefixed syscall, or one after a
+ * mov to %ss, whose trap comes an instruction late).  They resume as usual,
+ * so every call still stops at its entry, with the trap flag set, so that
+ * the CPU traps after one instruction.  UML's own trap follows a call.
  */
-int os_ptrace_resume(int pid, int singlestep, unsigned long ip,
+int os_ptrace_resume(int pid, int singlestep, unsigned long *gp,
 		     struct os_resume *resume)
 {
 	enum sysptvm_mode mode = current_mode();
 
 	resume->addr = 0;
 	resume->follow_to_exit = 0;
+	resume->forced_tf = 0;
 	if (mode == MODE_SYSEMU) {
 		resume->request = singlestep ? PTRACE_SYSEMU_SINGLESTEP
 					     : PTRACE_SYSEMU;
-	} else if (mode == MODE_SYSPTVM && !singlestep) {
+	} else if (mode == MODE_SYSPTVM) {
 		resume->request = PTRACE_SYSCALL;
 		resume->addr = PTRACE_SYSCALL_SKIPCALL;
-	} else if (singlestep && !at_syscall_insn(pid, ip)) {
-		if (stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_ENTRY) {
-			int err = run_to_exit_stop(pid);
-
-			if (err)
-				return err;
-		}
-		resume->request = PTRACE_SINGLESTEP;
 	} else {
 		resume->request = PTRACE_SYSCALL;
 		resume->follow_to_exit = 1;
 	}
 
+	if (mode != MODE_SYSEMU && singlestep &&
+	    !(REGS_EFLAGS(gp) & X86_EFLAGS_TF)) {
+		if (ptrace(PTRACE_POKEUSER, pid, HOST_EFLAGS * sizeof(long),
+			   REGS_EFLAGS(gp) | X86_EFLAGS_TF) < 0)
+			return -errno;
+		resume->forced_tf = 1;
+	}
 	if (ptrace(resume->request, pid, resume->addr, 0) < 0)
 		return -errno;
 	return 0;
 }
 
+/* After a stop: the process's flags, as it set them. */
+void os_ptrace_stopped(const struct os_resume *resume, unsigned long *gp)
+{
+	if (resume->forced_tf)
+		REGS_EFLAGS(gp) &= ~X86_EFLAGS_TF;
+}
+
 /*
  * A syscall stop after os_ptrace_resume(): 1 if it is a call for UML to
  * handle, 0 if it is the exit stop of a call handled before a mode switch,
- * or a negative errno.  In ptrace mode the call is made a getpid(), which
- * the host runs harmlessly, and followed to its exit stop; UML's result is
- * written there by the next resume.
+ * or a negative errno.  In ptrace mode the call is nullified (number -1:
+ * not getpid(), whose number is mkdir() for a call made by int $0x80) and
+ * followed to its exit stop; UML's result is written there by the next
+ * resume.
  */
 int os_ptrace_syscall_stop(int pid, const struct os_resume *resume,
 			   unsigned long *gp)
@@ -519,8 +524,7 @@ int os_ptrace_syscall_stop(int pid, const struct os_resume *resume,
 	if (PT_SYSCALL_NR(gp) == -1 &&
 	    stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_EXIT)
 		return 0;
-	if (ptrace(PTRACE_POKEUSER, pid, PT_SYSCALL_NR_OFFSET,
-		   __NR_getpid) < 0) {
+	if (ptrace(PTRACE_POKEUSER, pid, PT_SYSCALL_NR_OFFSET, -1) < 0) {
 		err = -errno;
 		os_warn("%s: cannot nullify a call of process %d, errno = %d\n",
 			__func__, pid, -err);

@@ -757,6 +757,56 @@ TEST_F_TIMEOUT(ptrace_vm, sysemu_entry_resumed_with_syscall_stops_at_exit, TIMEO
 	}
 }
 
+/*
+ * A prefixed syscall instruction (rex.W syscall) is still a system call.
+ * Single-stepped, it must reach UML like any other, not run on the host:
+ * UML must not resume a stepping process with the host's
+ * PTRACE_SINGLESTEP, which has no syscall-entry stop.
+ */
+TEST_F_TIMEOUT(ptrace_vm, singlestep_over_prefixed_syscall_runs_in_uml, TIMEOUT)
+{
+	int status, steps;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		long ret;
+
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		raise(SIGSTOP);
+		asm volatile(".byte 0x48, 0x0f, 0x05"
+			     : "=a" (ret)
+			     : "a" ((long)SYS_mkdir), "D" (self->dir[0]),
+			       "S" (0700L)
+			     : "rcx", "r11", "memory");
+		_exit(ret == 0 ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+	for (steps = 0; steps < 100000; steps++) {
+		ASSERT_EQ(0, ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (!WIFSTOPPED(status))
+			break;
+		ASSERT_EQ(SIGTRAP, WSTOPSIG(status)) {
+			TH_LOG("single-stepping, the child stopped with signal %d",
+			       WSTOPSIG(status));
+		}
+	}
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("the single-stepped child did not exit (status 0x%x)",
+		       status);
+	}
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("mkdir by a single-stepped prefixed syscall failed");
+	}
+	EXPECT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir by a single-stepped prefixed syscall made no %s inside UML",
+		       self->dir[0]);
+	}
+}
+
 /* The second thread of the tracee of tags_are_per_thread. */
 static void *thread_main(void *arg)
 {

@@ -15,6 +15,7 @@ struct os_resume {
 	int request;
 	unsigned long addr;
 	int follow_to_exit;
+	int forced_tf;		/* single step: UML set the trap flag */
 };
 
 /* os-Linux/sysptvm.c */
@@ -22,8 +23,10 @@ extern void os_report_host_kernel(void);
 extern unsigned long os_probe_top_address(void);
 extern void check_sysemu(void);
 extern void check_sysptvm(void);
-extern int os_ptrace_resume(int pid, int singlestep, unsigned long ip,
+extern int os_ptrace_resume(int pid, int singlestep, unsigned long *gp,
 			    struct os_resume *resume);
+extern void os_ptrace_stopped(const struct os_resume *resume,
+			      unsigned long *gp);
 extern int os_ptrace_syscall_stop(int pid, const struct os_resume *resume,
 				  unsigned long *gp);
 extern int os_sysptvm_get(void);
