@@ -33,3 +33,21 @@ test_bench_smoke_gives_every_number() {
 	done
 	assert_contains "$out" "no UML process left behind" "the clean-up check"
 }
+
+test_interrupted_bench_leaves_no_uml() {
+	local pid n=0
+	# Its own process group, as a terminal's Ctrl-C would reach it.
+	setsid scripts/bench.sh --smoke ours >/dev/null 2>&1 &
+	pid=$!
+	until pgrep -f -- "umid=sysptvm-bench-$pid-" >/dev/null; do
+		sleep 0.5
+		n=$((n + 1))
+		[ "$n" -lt 120 ] || { kill -TERM -- "-$pid"; fail "no UML of the bench run (umid=sysptvm-bench-$pid-*) within 60 s"; }
+	done
+	sleep 2
+	kill -INT -- "-$pid"
+	wait "$pid" || true
+	sleep 3
+	[ -z "$(pgrep -f -- "umid=sysptvm-bench-$pid-" || true)" ] ||
+		fail "UML processes of the interrupted run left behind: $(pgrep -af -- "umid=sysptvm-bench-$pid-")"
+}

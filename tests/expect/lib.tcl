@@ -5,6 +5,8 @@
 # Bash may put control sequences before the prompt, hence no anchor.
 set prompt {root@sysptvm:[^\r\n]*# $}
 set config ""
+# A guest command may print more than expect's default 2000-byte buffer.
+match_max -d 1000000
 set step_started 0
 
 proc now_ms {} { return [clock milliseconds] }
