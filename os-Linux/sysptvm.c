@@ -327,10 +327,12 @@ static bool __init probe_sysemu_singlestep(void)
 	return ok;
 }
 
-static const char * __init probe_verdict(bool supported, bool disabled)
+/* The end of a probe's boot line; the stock probes say "missing". */
+static const char * __init probe_verdict(bool supported, bool disabled,
+					 const char *missing)
 {
 	if (!supported)
-		return "missing\n";
+		return missing;
 	return disabled ? "(disabled)\n" : "OK\n";
 }
 
@@ -340,7 +342,7 @@ void __init check_sysemu(void)
 	os_info("Checking syscall emulation for ptrace...");
 	host_has_sysemu = probe_call(PTRACE_SYSEMU, 0, true, 0) &&
 			  probe_sysemu_singlestep();
-	os_info("%s", probe_verdict(host_has_sysemu, nosysemu));
+	os_info("%s", probe_verdict(host_has_sysemu, nosysemu, "missing\n"));
 }
 
 /* Why a mode better than the one chosen is not used. */
@@ -369,8 +371,8 @@ void __init check_sysptvm(void)
 				      false, 1) &&
 			   probe_call(PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPCALL,
 				      true, 0);
-	os_info("%s", host_has_sysptvm ? (nosysptvm ? "(disabled)\n" : "OK\n")
-				       : "unsupported\n");
+	os_info("%s", probe_verdict(host_has_sysptvm, nosysptvm,
+				    "unsupported\n"));
 
 	if (usesysemu && nosysemu)
 		os_warn("usesysemu conflicts with nosysemu: not starting with PTRACE_SYSEMU\n");
@@ -392,6 +394,16 @@ void __init check_sysptvm(void)
 }
 
 /* /proc/sysptvm and /proc/sysemu; -EOPNOTSUPP for a mode not available. */
+static int set_switch(int *use, bool available, int on)
+{
+	if (on && !available)
+		return -EOPNOTSUPP;
+	if (!!on != *use && !host_names_syscall_stops)
+		return -EOPNOTSUPP;
+	*use = !!on;
+	return 0;
+}
+
 int os_sysptvm_get(void)
 {
 	return use_sysptvm;
@@ -399,12 +411,7 @@ int os_sysptvm_get(void)
 
 int os_sysptvm_set(int on)
 {
-	if (on && !sysptvm_available())
-		return -EOPNOTSUPP;
-	if (!!on != use_sysptvm && !host_names_syscall_stops)
-		return -EOPNOTSUPP;
-	use_sysptvm = !!on;
-	return 0;
+	return set_switch(&use_sysptvm, sysptvm_available(), on);
 }
 
 int os_sysemu_get(void)
@@ -414,12 +421,7 @@ int os_sysemu_get(void)
 
 int os_sysemu_set(int on)
 {
-	if (on && !sysemu_available())
-		return -EOPNOTSUPP;
-	if (!!on != use_sysemu && !host_names_syscall_stops)
-		return -EOPNOTSUPP;
-	use_sysemu = !!on;
-	return 0;
+	return set_switch(&use_sysemu, sysemu_available(), on);
 }
 
 /* Resume with PTRACE_SYSCALL and wait for the exit stop of the call. */

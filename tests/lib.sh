@@ -37,10 +37,7 @@ assert_not_contains() {	# HAYSTACK NEEDLE WHAT
 # guest_run [BOOT-OPTIONS...] CMD: boot, run CMD, print its stdout.  The
 # status is CMD's; stderr goes to the test log.
 guest_run() {
-	local cmd=${*: -1}
-	local opts=("${@:1:$#-1}")
-	echo "+ boot.sh ${opts[*]} --run '$cmd'" >&2
-	"${BOOT[@]}" --timeout "$BOOT_TIMEOUT" "${opts[@]}" --run "$cmd"
+	guest_run_args "" "$@"
 }
 # guest_run_args KERNEL-ARGS [BOOT-OPTIONS...] CMD: guest_run, with
 # KERNEL-ARGS (one word list) on the kernel command line.

@@ -288,7 +288,7 @@ test_ours_in_stock_uses_ptrace_mode() {
 # each mode, for the outer and the inner UML, switched through /proc within
 # one boot.  A benchmark: it checks that every mode gave numbers, no speed.
 # shellcheck disable=SC2016 # expanded in the guest
-MODE_FIGURES='for m in "$@"; do case $m in sysptvm) echo 1 >/proc/sysptvm ;; sysemu) echo 0 >/proc/sysptvm; echo 1 >/proc/sysemu ;; ptrace) echo 0 >/proc/sysptvm; echo 0 >/proc/sysemu ;; esac; echo "figures $m $(syscall_bench -n 2000 -f 100 -e 50)"; done'
+MODE_FIGURES='for m in "$@"; do set-mode $m >/dev/null; echo "figures $m $(syscall_bench -n 2000 -f 100 -e 50)"; done'
 
 # timeout: 900 s
 test_mode_figures() {

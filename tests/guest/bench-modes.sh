@@ -11,16 +11,17 @@ PATH=/usr/local/bin:$PATH
 [ $# -ge 3 ] || { echo "usage: bench-modes SCALE RUNS MODE..." >&2; exit 2; }
 scale=$1 runs=$2
 shift 2
+for mode; do
+	case "$mode" in
+	sysptvm|sysemu|ptrace) ;;
+	*) echo "bench-modes: unknown mode '$mode'" >&2; exit 2 ;;
+	esac
+done
 mountpoint -q /dev/shm || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 status=0
 for run in $(seq "$runs"); do
 	for mode in "$@"; do
-		case "$mode" in
-		sysptvm) echo 1 >/proc/sysptvm ;;
-		sysemu) echo 0 >/proc/sysptvm && echo 1 >/proc/sysemu ;;
-		ptrace) echo 0 >/proc/sysptvm && echo 0 >/proc/sysemu ;;
-		*) echo "bench-modes: unknown mode '$mode'" >&2; exit 2 ;;
-		esac || { echo "failed switch-to-$mode"; status=1; continue; }
+		set-mode "$mode" >/dev/null || { echo "failed switch-to-$mode"; status=1; continue; }
 		bench-workloads -s "$scale" | sed "s/^result /point $mode $run /; s/^failed /point-failed $mode $run /" ||
 			status=1
 	done
