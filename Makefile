@@ -16,11 +16,14 @@ KERNEL_SOURCE := $(wildcard /usr/src/linux-source-6.12.tar.xz)
 KERNEL_SCRIPTS := scripts/kernel.sh scripts/lib.sh
 OUR_INPUTS := patches/series $(wildcard patches/*.patch) \
 	$(shell find arch-um os-Linux -type f)
-STOCK_INPUTS := arch-um/sysptvm.config
+# Stock takes the host-compatibility prefix of the series.
+STOCK_INPUTS := arch-um/sysptvm.config patches/series $(wildcard patches/*.patch)
 
-# The guest tests use the kernel's kselftest harness, from the extracted tree.
-LINUX_VERSION := $(subst ~,_,$(shell dpkg-query -W -f='$${Version}' linux-source-6.12 2>/dev/null))
-KSELFTEST := $(CACHE_DIR)/pristine-$(LINUX_VERSION)/tools/testing/selftests
+# The guest tests use the kernel's kselftest harness, from the extracted
+# tree.  Nothing here may ask for an installed package or the cache when make
+# reads this file: on a new machine 'make deps' has not run yet.  The
+# harness is reached through build/kselftest, a link made after deps.
+KSELFTEST := $(B)/kselftest/tools/testing/selftests
 GUEST_CFLAGS := -static -O2 -Wall -Wextra -pthread -Itests/guest -I$(KSELFTEST)
 GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/guest/bin/%,$(wildcard tests/guest/*.c)) \
 	$(patsubst tests/guest/%.sh,$(B)/guest/bin/%,$(wildcard tests/guest/*.sh))
@@ -28,7 +31,7 @@ GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: all help deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
+.PHONY: FORCE all help deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -63,7 +66,7 @@ $(B)/linux: $(OUR_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 $(B)/linux-stock: $(STOCK_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 	@scripts/kernel.sh stock $@
 
-$(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | $(KSELFTEST)/kselftest_harness.h
+$(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | $(B)/kselftest
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
 
@@ -71,8 +74,14 @@ $(B)/guest/bin/%: tests/guest/%.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
 
-$(KSELFTEST)/kselftest_harness.h: | deps
-	@bash -c '. scripts/lib.sh && pristine_tree' >/dev/null
+# Checked at every run (cheap), so that a new version of the source gets a
+# new link; an order-only prerequisite, so it rebuilds nothing by itself.
+$(B)/kselftest: FORCE | deps
+	@mkdir -p $(B)
+	@tree=$$(bash -c '. scripts/lib.sh && pristine_tree') || exit 1; \
+	[ -r "$$tree/tools/testing/selftests/kselftest_harness.h" ] || \
+		{ echo "make: no kselftest_harness.h in $$tree" >&2; exit 1; }; \
+	[ "$$(readlink $@)" = "$$tree" ] || ln -sfn "$$tree" $@
 
 $(B)/guest/sbin/%: rootfs/src/%.c
 	@mkdir -p $(@D)

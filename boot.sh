@@ -43,6 +43,27 @@ die() {
 	echo "$prog: error: $*" >&2
 	exit 1
 }
+
+# The lines of a console log that say why a guest died: a failed probe or
+# host call, and the lines that lead up to a kernel panic.
+boot_failure_cause() {	# CONSOLE-LOG
+	{
+		grep -E -- 'failed|errno|[Ee]rror|fatal|missing$|Oops|BUG' "$1" |
+			grep -vE '^Checking .*\.\.\.(OK|unsupported|\(disabled\))$'
+		grep -B3 -m1 -- 'Kernel panic' "$1"
+	} | awk '!seen[$0]++' | head -n 12
+}
+
+# SYSPTVM_BOOT_RECORD (set by tests/run) names a file that gets one line per
+# --run boot: "ok KERNEL" when the guest ran the command, else "FAIL KERNEL"
+# followed by the cause, indented.
+record_boot() {	# ok|FAIL [CAUSE]
+	[ -n "${SYSPTVM_BOOT_RECORD:-}" ] || return 0
+	{
+		echo "$1 $kernel ${kargs[*]}"
+		[ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/    /'
+	} >>"$SYSPTVM_BOOT_RECORD"
+}
 bad_usage() {
 	echo "$prog: $*" >&2
 	usage >&2
@@ -205,10 +226,18 @@ fi
 
 if [ "$run_mode" = 1 ]; then
 	if [ ! -s "$run_dir/status" ]; then
-		echo "$prog: the guest did not report the status of the command (UML exit status $uml_status); console log:" >&2
-		tail -n 30 "$console" >&2
+		cause=$(boot_failure_cause "$console")
+		echo "$prog: the guest did not run the command to the end (UML exit status $uml_status)" >&2
+		if [ -n "$cause" ]; then
+			echo "$prog: the kernel said:" >&2
+			printf '%s\n' "$cause" | sed 's/^/  | /' >&2
+		fi
+		echo "$prog: the last lines of its console:" >&2
+		tail -n 30 "$console" | sed 's/^/  > /' >&2
+		record_boot FAIL "${cause:-$(tail -n 5 "$console")}"
 		exit 125
 	fi
+	record_boot ok
 	status=$(cat "$run_dir/status")
 	[[ "$status" =~ ^[0-9]+$ ]] || die "the guest reported a bad status: '$status'"
 	exit "$status"

@@ -53,9 +53,14 @@ ratio() {	# A B: A/B with 3 decimals, or empty
 	echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
 	echo "- Host kernel: $(uname -sr) (native runs; the outer UMLs' host)"
-	echo "- Guest kernels: ours and stock are Linux $(linux_source_version) UML (Debian linux-source-6.12, with and without patches/series); debian-6.1 is Debian's user-mode-linux package"
+	echo "- Guest kernels: ours and stock are Linux $(linux_source_version) UML (Debian linux-source-6.12: ours with patches/series and arch-um/, os-Linux/; stock with only the host-compatibility patches at the head of the series, $(grep -a -o -m1 -- '-stock+[0-9a-z]*-[0-9a-f]*' build/linux-stock 2>/dev/null | head -n 1 || true) in its uname -r); debian-6.1 is Debian's user-mode-linux package"
 	echo "- Scale: $scale, $runs run(s) per point; each cell is the median, (min-max) the spread"
 	echo "- Lower is better everywhere.  Ratios compare configurations measured in this same session."
+	if [ -s "$dir/skipped" ]; then
+		echo
+		echo "**Skipped:** configurations that cannot boot on this host (a known incompatibility):"
+		sed 's/^/- /' "$dir/skipped"
+	fi
 	if [ -s "$dir/partial" ]; then
 		echo
 		echo "**Partial results:** some configurations did not finish:"

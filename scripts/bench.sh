@@ -15,6 +15,10 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SYSPTVM_TOP"
+# Ctrl-C ends the whole run, not only the configuration being measured
+# (expect and boot.sh clean up after themselves).
+trap 'echo "bench: interrupted" >&2; exit 130' INT
+trap 'echo "bench: terminated" >&2; exit 143' TERM
 
 scale=full
 runs=5
@@ -39,6 +43,7 @@ mkdir -p "$out"
 csv=$out/results.csv
 echo "config,run,workload,value,unit" >"$csv"
 : >"$out/partial"
+: >"$out/skipped"
 debian_uml="$("$SYSPTVM_TOP/rootfs/mkbase.sh")/usr/bin/linux.uml"
 
 # The UML processes of boots started by this run, by umid.
@@ -50,11 +55,17 @@ bench_exp() {	# NAME LABEL MODES [BOOT-ARGS...]
 	local name=$1 label=$2 modes=$3 rc=0
 	shift 3
 	say "bench: $name ($scale, $runs run(s)): tests/expect/bench.exp $label $modes $*"
+	# Its progress goes to the terminal and to a log (for the known
+	# incompatibilities); under pipefail, rc is bench.exp's status.
 	tests/expect/bench.exp "$SYSPTVM_TOP" "$label" "$scale" "$runs" "$modes" "$@" \
-		>"$out/$name.points" || rc=$?
+		2>&1 >"$out/$name.points" | tee "$out/$name.log" >&2 || rc=$?
 	sed -n 's/^point \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1,\2,\3,\4,\5/p' \
 		"$out/$name.points" >>"$csv"
-	if [ "$rc" != 0 ]; then
+	if [ "$rc" != 0 ] && [ ! -s "$out/$name.points" ] &&
+		why=$(known_host_incompatibility "$name" "$out/$name.log"); then
+		echo "$name: cannot boot on this host: $why" >>"$out/skipped"
+		say "bench: $name SKIPPED: it cannot boot on this host ($why)"
+	elif [ "$rc" != 0 ]; then
 		echo "$name: bench.exp exited with status $rc" >>"$out/partial"
 		say "bench: $name FAILED (status $rc); its results so far are kept, marked partial"
 	fi

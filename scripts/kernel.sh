@@ -2,7 +2,9 @@
 # Build a UML kernel from Debian's linux-source-6.12.
 #
 #   scripts/kernel.sh ours  OUTPUT   patches/series + arch-um/ + os-Linux/
-#   scripts/kernel.sh stock OUTPUT   the same source and config, unchanged
+#   scripts/kernel.sh stock OUTPUT   the same source and config with only the
+#                                    host-compatibility patches (the prefix
+#                                    of patches/series) and no file of ours
 #
 # Each variant has a source tree in the cache made of hard links to the
 # pristine tree.  Only files that the patches or the project change are
@@ -46,13 +48,29 @@ patch_paths() {
 	}' "$1"
 }
 
+# The patches of this variant, in order.
+if [ "$variant" = ours ]; then
+	patches=$(series_patches)
+else
+	patches=$(host_compat_patches) || exit 1
+fi
+
+# Stock says what it is made of in its version string (uname -r): the
+# number of host-compatibility patches and a hash of them.
+localversion=
+if [ "$variant" = stock ]; then
+	localversion="-stock+$(printf '%s\n' "$patches" | grep -c .)hostcompat-$(
+		cd "$SYSPTVM_TOP/patches" && printf '%s\n' "$patches" |
+			xargs -r cat | sha256sum | cut -c1-8)"
+fi
+
 # Build the wanted contents of every changed file in a small staging tree.
 make_stage() {
 	local p file rej
 	rm -rf "$stage" && mkdir -p "$stage"
-	[ "$variant" = ours ] || return 0
 
 	while read -r p; do
+		[ -n "$p" ] || continue
 		file="$SYSPTVM_TOP/patches/$p"
 		[ -r "$file" ] || die "patches/series names $p, but patches/$p does not exist"
 		patch_paths "$file" | while read -r f; do
@@ -72,12 +90,15 @@ make_stage() {
 			fi
 			die "patch $p does not apply to $LINUX_SOURCE_PKG $ver (see above)"
 		fi
-	done < <(series_patches)
+	done <<<"$patches"
+	[ "$variant" = ours ] || return 0
 
 	# The project's own files, see DESIGN.md section 4.
 	install_dir "$SYSPTVM_TOP/arch-um" arch/um/kernel '*.c' '*.h'
 	install_dir "$SYSPTVM_TOP/arch-um/include/shared" arch/um/include/shared '*.h'
 	install_dir "$SYSPTVM_TOP/os-Linux" arch/um/os-Linux '*.c' '*.h'
+	install_dir "$SYSPTVM_TOP/arch-um/x86" arch/x86/um '*.c' '*.h'
+	install_dir "$SYSPTVM_TOP/os-Linux/x86" arch/x86/um/os-Linux '*.c' '*.h'
 	printf '#define SYSPTVM_SERIES "%s"\n' "$(series_id)" \
 		>"$stage/arch/um/kernel/sysptvm_series.h"
 }
@@ -128,7 +149,7 @@ sync_tree() {
 
 configure() {
 	local stamp want
-	want=$( (echo "$ver"; cat "$fragment") | sha256sum | cut -c1-16)
+	want=$( (echo "$ver $localversion"; cat "$fragment") | sha256sum | cut -c1-16)
 	stamp="$obj/.sysptvm-config"
 	if [ -e "$obj/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
 		return 0
@@ -137,6 +158,9 @@ configure() {
 	mkdir -p "$obj"
 	run make -s -C "$tree" O=_build ARCH=um SUBARCH=x86_64 x86_64_defconfig
 	run "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$fragment" >/dev/null
+	if [ -n "$localversion" ]; then
+		run "$tree/scripts/config" --file "$obj/.config" --set-str LOCALVERSION "$localversion"
+	fi
 	run make -s -C "$tree" O=_build ARCH=um SUBARCH=x86_64 olddefconfig
 	# merge_config.sh only warns; say which requested options did not stick.
 	local line name missing=0
@@ -171,6 +195,7 @@ jobs=$(($(nproc) + 1))
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 
+[ -z "$localversion" ] || say "$variant: version suffix $localversion (patches: ${patches//$'\n'/ })"
 say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"
 start=$(date +%s)
 # The full output goes to the log; the terminal gets a count every 250 files.

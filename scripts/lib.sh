@@ -47,9 +47,36 @@ pristine_tree() {
 	printf '%s\n' "$dir"
 }
 
+# Kernels that cannot boot on some hosts, and the line by which that is
+# recognised.  Only such a failure is reported as "skipped"; any other
+# failure of the same kernel fails.  Debian's 6.1 UML keeps a fixed
+# 2696-byte XSTATE buffer, which a host with a larger XSTATE (AMX) refuses.
+KNOWN_HOST_INCOMPATIBILITIES=(
+	"debian-6.1|ptrace set fp regs failed, errno = 14"
+)
+# Print the recognised line when LOG shows the known host incompatibility
+# of CONFIG; fail otherwise.
+known_host_incompatibility() {	# CONFIG LOG
+	local entry
+	for entry in "${KNOWN_HOST_INCOMPATIBILITIES[@]}"; do
+		[ "${entry%%|*}" = "$1" ] || continue
+		grep -m1 -F -- "${entry#*|}" "$2" && return 0
+	done
+	return 1
+}
+
 # The files that make up our kernel changes, in a stable order.
 series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SYSPTVM_TOP/patches/series"
+}
+# The host-compatibility prefix of the series: the patches before the line
+# '# end of host compatibility'.  build/linux-stock gets these and no more.
+HOST_COMPAT_MARKER='# end of host compatibility'
+host_compat_patches() {
+	grep -qxF "$HOST_COMPAT_MARKER" "$SYSPTVM_TOP/patches/series" ||
+		die "patches/series has no line '$HOST_COMPAT_MARKER'"
+	sed -e "/^$HOST_COMPAT_MARKER\$/,\$d" -e 's/#.*//' -e '/^[[:space:]]*$/d' \
+		"$SYSPTVM_TOP/patches/series"
 }
 series_inputs() {
 	local p

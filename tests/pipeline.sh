@@ -1,6 +1,59 @@
 # shellcheck shell=bash
 # The build, boot and test pipeline: boot.sh and the image (issue 2).
 
+# On a new machine nothing is installed when make reads the Makefile, so
+# nothing it computes then may come from a package or the cache (the path
+# of the kselftest harness once did: -I.../pristine-/tools/...).
+test_make_parse_asks_no_package() {
+	local fake out
+	fake=$(tmpdir)
+	printf '#!/bin/sh\necho "dpkg-query $*" >>"%s/asked"\necho "dpkg-query: no packages found matching $*" >&2\nexit 1\n' \
+		"$fake" >"$fake/dpkg-query"
+	chmod +x "$fake/dpkg-query"
+	out=$(PATH="$fake:$PATH" HOME="$fake/home" SYSPTVM_CACHE="$fake/cache" \
+		make -n -B --no-print-directory guest 2>&1) || true
+	echo "$out"
+	[ ! -s "$fake/asked" ] || fail "make asked dpkg-query while reading the Makefile: $(cat "$fake/asked")"
+	assert_not_contains "$out" "pristine-/" "make's command lines"
+	assert_contains "$out" "-Ibuild/kselftest/tools/testing/selftests" "the guest programs' include path"
+	rm -rf "$fake"
+}
+
+# A guest that dies at boot: boot.sh names the cause (init= is the last
+# one on the command line, so this one wins).
+test_boot_failure_names_its_cause() {
+	local rc=0 err
+	err=$(SYSPTVM_BOOT_RECORD='' guest_run_args init=/no/such/init true 2>&1 >/dev/null) || rc=$?
+	echo "$err"
+	assert_eq 125 "$rc" "exit status of boot.sh when the guest cannot boot"
+	assert_contains "$err" "the kernel said:" "boot.sh's report"
+	assert_matches "$err" '\| .*Kernel panic' "the panic among the cause lines"
+	assert_matches "$err" '\| .*/no/such/init' "the failed init among the cause lines"
+}
+
+# The runner shows the first boot failure with its cause, once, and a run
+# in which no guest booted cannot pass, whatever its tests say.
+test_runner_reports_a_run_where_nothing_booted() {
+	local dir out rc=0
+	dir=$(tmpdir)
+	printf '%s\n' '#!/bin/sh' \
+		"echo \"Checking the host's FP state for ptrace...XSTATE (PTRACE_GETREGSET), 11008 bytes\"" \
+		'echo "userspace - ptrace set fp regs failed, errno = 14"' \
+		'echo "Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b"' \
+		'exit 1' >"$dir/linux"
+	chmod +x "$dir/linux"
+	out=$(SYSPTVM_TEST_KERNEL="$dir/linux" SYSPTVM_TEST_LOGS="$dir/logs" \
+		tests/run run_prints_output_and_status_0 run_returns_nonzero_status 2>&1) || rc=$?
+	echo "$out"
+	[ "$rc" -ne 0 ] || fail "tests/run passed a run in which no guest booted"
+	assert_contains "$out" "a guest did not boot" "the runner's report"
+	assert_contains "$out" "ptrace set fp regs failed, errno = 14" "the cause in the runner's report"
+	assert_eq 1 "$(grep -c 'a guest did not boot' <<<"$out")" "how often the runner shows the boot failure"
+	assert_contains "$out" "FAIL no guest booted in this run" "the runner's verdict"
+	assert_eq "0 passed, 3 failed" "$(tail -n 1 <<<"$out")" "the runner's last line"
+	rm -rf "$dir"
+}
+
 test_boot_reaches_shell_prompt() {
 	local out
 	out=$(expect -f tests/expect/boot-prompt.exp "$TOP")
@@ -40,6 +93,10 @@ test_run_boots_stock_kernel() {
 	local out
 	out=$(guest_run --kernel build/linux-stock 'uname -r; dmesg | grep -c "sysptvm: built" || true')
 	assert_contains "$out" "6.12" "uname -r under linux-stock"
+	# It names its host-compatibility patches in its version, and only them.
+	assert_matches "$out" '^6\.12\.[0-9]+-stock\+[0-9]+hostcompat-[0-9a-f]{8}$' "uname -r under linux-stock"
+	assert_contains "$out" "-stock+$(bash -c '. scripts/lib.sh && host_compat_patches' | wc -l)hostcompat-" \
+		"the number of host-compatibility patches in uname -r"
 	assert_eq 0 "$(tail -n1 <<<"$out")" "sysptvm lines in the stock kernel's log"
 }
 
@@ -107,15 +164,18 @@ test_two_boots_run_in_parallel() {
 # signal $1.  No host process of that UML may be left afterwards.  (Not for
 # SIGINT: a background job of a script starts with SIGINT ignored.)
 interrupt_and_check() {	# SIGNAL
-	local sig=$1 pid left
-	"${BOOT[@]}" --run 'sleep 300' >/dev/null 2>&1 &
+	local sig=$1 pid left out
+	out=$(tmpdir)/stdout
+	"${BOOT[@]}" --run 'echo guest-up; sleep 300' >"$out" 2>&1 &
 	pid=$!
-	for _ in $(seq 300); do
-		[ -n "$(uml_processes "sysptvm-$pid-")" ] && break
+	# Wait until the guest runs the command, not for a time.
+	for _ in $(seq 600); do
+		grep -q guest-up "$out" && break
+		kill -0 "$pid" 2>/dev/null || fail "boot.sh ended before the guest ran the command: $(cat "$out")"
 		sleep 0.1
 	done
-	[ -n "$(uml_processes "sysptvm-$pid-")" ] || fail "the UML of boot.sh (pid $pid) never started"
-	sleep 2
+	grep -q guest-up "$out" || fail "the guest of boot.sh (pid $pid) did not run the command within 60 s"
+	[ -n "$(uml_processes "sysptvm-$pid-")" ] || fail "no UML process of boot.sh (pid $pid) found"
 	kill -"$sig" "$pid"
 	for _ in $(seq 100); do
 		left=$(uml_processes "sysptvm-$pid-")
@@ -124,6 +184,7 @@ interrupt_and_check() {	# SIGNAL
 	done
 	[ -z "$left" ] || fail "after SIG$sig to boot.sh, UML processes remain: $(ps -o pid,args -p "${left//$'\n'/,}")"
 	wait "$pid" 2>/dev/null || true
+	rm -rf "$(dirname "$out")"
 }
 
 test_ctrl_c_leaves_no_uml_process() {
@@ -185,7 +246,10 @@ test_failing_patch_is_named_with_its_hunk() {
 	local dir rc=0 err p
 	dir=$(tmpdir)
 	cp -a scripts patches arch-um os-Linux "$dir/"
-	p=$(sed -e 's/#.*//' -e '/^$/d' patches/series | head -n1)
+	# The patch that adds a line next to load_file.o in the Makefile.
+	p=$(grep -l '^ obj-y += load_file.o' patches/*.patch | head -n1)
+	p=${p#patches/}
+	[ -n "$p" ] || fail "no patch has the context line ' obj-y += load_file.o'"
 	sed -i '0,/^ obj-y += load_file.o/s//~obj-y += load_file_renamed.o/' "$dir/patches/$p"
 	sed -i 's/^~/ /' "$dir/patches/$p"
 	err=$("$dir/scripts/kernel.sh" ours "$dir/linux" 2>&1) || rc=$?

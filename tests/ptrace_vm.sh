@@ -3,7 +3,7 @@
 # test suite, strace and gdb in the guest, nested UMLs, the fuzzer.
 
 # The cases of tests/guest/ptrace_vm_test.c that need PTRACE_VM, SYSEMU or
-# the eflags fix of patch 0006, and so must fail on build/linux-stock; the
+# the eflags fix of patch 0007, and so must fail on build/linux-stock; the
 # others must pass there.
 STOCK_MUST_FAIL="skipexit_runs_call_without_exit_stop
 skipcall_skips_call_and_exit_stop
@@ -82,7 +82,7 @@ test_nested_stock_uml_in_ours() {
 test_nested_debian_uml_in_ours() {
 	local out
 	# Debian's 6.1 sets the FS base of its processes with
-	# PTRACE_ARCH_PRCTL, which set the tracer's own before patch 0009.
+	# PTRACE_ARCH_PRCTL, which set the tracer's own before patch 0010.
 	out=$(guest_run -m 768M 'nested-uml -v /usr/bin/linux.uml "echo inner-ok; uname -r"')
 	assert_contains "$out" "inner-ok" "the inner command's output"
 	assert_contains "$out" "6.1." "the inner kernel's release"

@@ -34,4 +34,9 @@ extern int os_sysptvm_set(int on);
 extern int os_sysemu_get(void);
 extern int os_sysemu_set(int on);
 
+/* os-Linux/x86/xstate.c */
+extern unsigned long os_xstate_frame_size(unsigned long long xcr0,
+					  unsigned long full,
+					  unsigned long long *features);
+
 #endif /* __UM_SYSPTVM_H */
