@@ -60,7 +60,8 @@ known_host_incompatibility() {	# CONFIG LOG
 	local entry
 	for entry in "${KNOWN_HOST_INCOMPATIBILITIES[@]}"; do
 		[ "${entry%%|*}" = "$1" ] || continue
-		grep -m1 -F -- "${entry#*|}" "$2" && return 0
+		# The line as the kernel printed it, without a caller's quoting.
+		grep -m1 -F -- "${entry#*|}" "$2" | sed 's/^[[:space:]|>]*//' | grep . && return 0
 	done
 	return 1
 }

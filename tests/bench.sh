@@ -15,7 +15,7 @@ test_bench_smoke_gives_every_number() {
 		nested-sysptvm nested-sysemu nested-ptrace debian-6.1; do
 		# Only a known host incompatibility is a skip (scripts/lib.sh).
 		if grep -q "^$c: cannot boot on this host: " build/bench/skipped; then
-			echo "skip bench_smoke/$c: $(grep "^$c: " build/bench/skipped | cut -d: -f2-)" >>"$SYSPTVM_SUBRESULTS"
+			echo "skip bench_smoke/$c: $(grep "^$c: " build/bench/skipped | cut -d' ' -f2-)" >>"$SYSPTVM_SUBRESULTS"
 			continue
 		fi
 		for w in getpid pipe fork exec file-tmpfs file-ext4 macro tracer-syscall; do

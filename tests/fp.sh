@@ -66,27 +66,42 @@ test_fp_state_in_guest_with_noxstate() {
 		report_tap fp-noxstate
 }
 
-# A UML inside ours.  It moves only the FXSAVE area: the guest has no
-# NT_X86_XSTATE regset yet, so the AVX cases are not exercised there.
+# A UML inside ours finds the NT_X86_XSTATE regset of ours, of the size of
+# the outer's host, and keeps its processes' registers with it.
 # timeout: 600 s
 test_fp_state_in_nested_ours() {
-	local out
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "FP_TEST_FXSAVE_ONLY=1 fp_state_test >/tmp/t.out 2>&1; cat /tmp/t.out"')
-	assert_contains "$out" "${FP_PROBE}FXSAVE (PTRACE_GETFPREGS), 512 bytes" "the inner FP boot line"
+	local out size
+	size=$(host_xsave_size)
+	[ "$size" -gt 0 ] || skip "not exercised: this CPU has no XSAVE, so neither UML has the regset"
+	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "fp_state_test >/tmp/t.out 2>&1; cat /tmp/t.out"')
+	assert_contains "$out" "${FP_PROBE}XSTATE (PTRACE_GETREGSET), $size bytes" "the inner FP boot line"
 	grep -E '^(not )?ok ' <<<"$out" | report_tap fp-nested
 }
 
+# gdb in the guest reads the vector registers and MXCSR of its inferior.
+test_gdb_shows_vector_registers() {
+	local out
+	out=$(guest_run 'gdb-fpregs') || fail "gdb-fpregs: $(tail -n 1 <<<"$out")"
+	echo "$out"
+	assert_contains "$out" "gdb-fpregs: ok" "gdb-fpregs"
+}
+
 # Proves the FP test can fail: the stock reference keeps a fixed signal
-# frame and gives a tracer the wrong process's registers.
+# frame, gives a tracer the wrong process's registers and has no regsets.
 test_fp_state_fails_on_stock_where_it_must() {
 	local out name
 	out=$(guest_run --kernel build/linux-stock 'fp_state_test') || true
 	echo "$out"
 	for name in tracer_reads_and_writes_fpregs_of_its_tracee \
-		signal_on_a_stack_of_at_minsigstksz; do
+		signal_on_a_stack_of_at_minsigstksz \
+		regsets_agree_with_getregs_and_getfpregs; do
 		assert_matches "$out" "^not ok [0-9]+ global\\.$name\$" "$name on linux-stock"
 	done
-	if grep -q avx512f /proc/cpuinfo; then
+	if grep -qw avx /proc/cpuinfo; then
+		assert_matches "$out" '^not ok [0-9]+ global\.tracer_reads_and_writes_xstate_regset$' \
+			"tracer_reads_and_writes_xstate_regset on linux-stock"
+	fi
+	if grep -qw avx512f /proc/cpuinfo; then
 		assert_matches "$out" '^not ok [0-9]+ global\.avx512_restored_after_signal_handler$' \
 			"avx512_restored_after_signal_handler on linux-stock"
 	fi

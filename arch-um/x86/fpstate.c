@@ -64,6 +64,8 @@ static u32 mxcsr_mask_of(struct pt_regs *regs)
  */
 static unsigned long frame_xstate_size;
 static u64 frame_xfeatures;
+/* The features of the host's XSAVE area: its XCR0. */
+static u64 host_xcr0 = XFEATURE_MASK_FPSSE;
 
 static int __init frame_xstate_init(void)
 {
@@ -84,8 +86,10 @@ static int __init frame_xstate_init(void)
 	 */
 	xcr0 = *(u64 *)&((struct _fpstate_64 *)fp)->sw_reserved;
 	kfree(fp);
-	frame_xstate_size = os_xstate_frame_size(xcr0 ? : XFEATURE_MASK_FPSSE,
-						 host_fp_size, &frame_xfeatures);
+	if (xcr0)
+		host_xcr0 = xcr0;
+	frame_xstate_size = os_xstate_frame_size(host_xcr0, host_fp_size,
+						 &frame_xfeatures);
 	pr_info("sysptvm: signal frames hold %lu of the %d bytes of XSTATE (features %#llx)\n",
 		frame_xstate_size, host_fp_size, frame_xfeatures);
 	return 0;
@@ -210,12 +214,13 @@ int um_fpregs_get(struct task_struct *child, struct user_i387_struct __user *buf
 }
 
 /*
- * PTRACE_SETFPREGS: as native, the x87 and SSE registers are then in use
- * and an MXCSR with reserved bits set is refused.  The host's sw bytes
- * and MXCSR mask stay: they describe the host, not the tracee.
+ * PTRACE_SETFPREGS and NT_PRFPREG: as native, the x87 and SSE registers
+ * are then in use and an MXCSR with reserved bits set is refused.  The
+ * host's sw bytes and MXCSR mask stay: they describe the host, not the
+ * tracee.
  */
-int um_fpregs_set(struct task_struct *child,
-		  const struct user_i387_struct __user *buf)
+int um_fpregs_set_from(struct task_struct *child,
+		       const struct user_i387_struct *buf)
 {
 	struct pt_regs *regs = &child->thread.regs;
 	struct _fpstate_64 *fx = fxsave_of(regs);
@@ -223,13 +228,48 @@ int um_fpregs_set(struct task_struct *child,
 	u32 mask = mxcsr_mask_of(regs);
 
 	BUILD_BUG_ON(sizeof(new) != sizeof(*buf));
-	if (copy_from_user(&new, buf, sizeof(new)))
-		return -EFAULT;
+	memcpy(&new, buf, sizeof(new));
 	if (new.mxcsr & ~mask)
 		return -EINVAL;
 	new.mxcsr_mask = mask;
 	memcpy(fx, &new, offsetof(struct _fpstate_64, sw_reserved));
 	if (fp_is_xstate())
 		xsave_hdr_of(regs)->xfeatures |= XFEATURE_MASK_FPSSE;
+	return 0;
+}
+
+int um_fpregs_set(struct task_struct *child,
+		  const struct user_i387_struct __user *buf)
+{
+	struct user_i387_struct new;
+
+	if (copy_from_user(&new, buf, sizeof(new)))
+		return -EFAULT;
+	return um_fpregs_set_from(child, &new);
+}
+
+/*
+ * NT_X86_XSTATE: an XSAVE area (host_fp_size bytes) that the host will
+ * take, checked as native xstateregs_set() checks it: a standard-format
+ * header, features of the host's XCR0 only, no reserved MXCSR bits.
+ */
+int um_xstate_set_from(struct task_struct *child, const void *xsave)
+{
+	struct pt_regs *regs = &child->thread.regs;
+	const struct _fpstate_64 *new = xsave;
+	const struct xsave_hdr *hdr = xsave + FXSAVE_SIZE;
+	struct _fpstate_64 *fx = fxsave_of(regs);
+	struct _fpx_sw_bytes host_sw = fx->sw_reserved;
+	u32 mask = mxcsr_mask_of(regs);
+
+	if (!fp_is_xstate())
+		return -ENODEV;
+	if ((new->mxcsr & ~mask) || hdr->xcomp_bv ||
+	    (hdr->xfeatures & ~host_xcr0) ||
+	    memchr_inv(hdr->reserved, 0, sizeof(hdr->reserved)))
+		return -EINVAL;
+	memcpy(regs->regs.fp, xsave, host_fp_size);
+	fx->sw_reserved = host_sw;
+	fx->mxcsr_mask = mask;
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sysptvm: the FP state of UML processes on x86_64 (fpstate.c), for the
- * signal frames (signal.c) and the tracers (ptrace_64.c).
+ * signal frames (signal.c) and the tracers (ptrace_64.c, regset.c).
  */
 #ifndef __UM_X86_FPSTATE_H
 #define __UM_X86_FPSTATE_H
@@ -23,5 +23,8 @@ int um_fpregs_get(struct task_struct *child,
 		  struct user_i387_struct __user *buf);
 int um_fpregs_set(struct task_struct *child,
 		  const struct user_i387_struct __user *buf);
+int um_fpregs_set_from(struct task_struct *child,
+		       const struct user_i387_struct *buf);
+int um_xstate_set_from(struct task_struct *child, const void *xsave);
 
 #endif

@@ -28,9 +28,11 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <elf.h>
 
 /* The harness's TEST() wrappers have parameters they do not use. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -519,6 +521,165 @@ TEST(signal_on_a_stack_of_at_minsigstksz)
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_EQ(0, raise(SIGUSR1));
 	ASSERT_EQ(1, handler_ran);
+}
+
+/* A child that is traced by its parent and stopped, its registers loaded. */
+static pid_t stopped_tracee(enum fp_class class, const struct fp_regs *in,
+			    int pipefd[2])
+{
+	struct fp_regs out;
+	int status;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+			_exit(2);
+		around(class, in, &out, 1, SYS_kill, getpid(), SIGSTOP);
+		if (write(pipefd[1], &out, sizeof(out)) != sizeof(out))
+			_exit(3);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status) ||
+	    WSTOPSIG(status) != SIGSTOP)
+		return -1;
+	return pid;
+}
+
+/* The offset of XSAVE component i in the standard format (CPUID 0xD). */
+static unsigned int xsave_offset(unsigned int i)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid_count(0xd, i, a, b, c, d);
+	return b;
+}
+
+#define XSTATE_BUF	(64 * 1024)	/* larger than any XSAVE area */
+
+/*
+ * NT_X86_XSTATE: a tracer reads the tracee's ymm0-15 (low halves in the
+ * FXSAVE area, high halves in component 2) and writes ymm0's high half.
+ */
+TEST(tracer_reads_and_writes_xstate_regset)
+{
+	static uint8_t xsave[XSTATE_BUF] __attribute__((aligned(64)));
+	struct iovec iov = { xsave, sizeof(xsave) };
+	struct fp_regs in, out;
+	unsigned int ymmh, i;
+	int status, pipefd[2];
+	pid_t pid;
+
+	SKIP_UNLESS_AVAILABLE(AVX);
+	ymmh = xsave_offset(2);
+	fill(&in, AVX, 60);
+	pid = stopped_tracee(AVX, &in, pipefd);
+	ASSERT_LT(0, pid);
+
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov));
+	ASSERT_LT(iov.iov_len, sizeof(xsave));
+	ASSERT_LE(ymmh + 256, iov.iov_len);
+	for (i = 0; i < 16; i++) {
+		EXPECT_EQ(0, memcmp(xsave + 160 + 16 * i, &in.ymm[i][0], 16))
+			TH_LOG("the low half of ymm%u in the XSTATE regset", i);
+		EXPECT_EQ(0, memcmp(xsave + ymmh + 16 * i, &in.ymm[i][16], 16))
+			TH_LOG("the high half of ymm%u in the XSTATE regset", i);
+	}
+
+	memset(xsave + ymmh, 0x5a, 16);
+	ASSERT_EQ(0, ptrace(PTRACE_SETREGSET, pid, NT_X86_XSTATE, &iov));
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, pid, 0, 0));
+	ASSERT_EQ((ssize_t)sizeof(out), read(pipefd[0], &out, sizeof(out)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	memset(&in.ymm[0][16], 0x5a, 16);
+	EXPECT_STREQ("", difference(&in, &out, AVX))
+		TH_LOG("PTRACE_SETREGSET did not reach the tracee as written");
+}
+
+/* NT_PRSTATUS and NT_PRFPREG give what PTRACE_GETREGS and GETFPREGS give. */
+TEST(regsets_agree_with_getregs_and_getfpregs)
+{
+	struct user_regs_struct regs, regset_regs;
+	struct user_fpregs_struct fp, regset_fp;
+	struct iovec iov;
+	struct fp_regs in;
+	int pipefd[2];
+	pid_t pid;
+
+	fill(&in, X87_SSE, 61);
+	pid = stopped_tracee(X87_SSE, &in, pipefd);
+	ASSERT_LT(0, pid);
+
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGS, pid, 0, &regs));
+	iov = (struct iovec){ &regset_regs, sizeof(regset_regs) };
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov));
+	ASSERT_EQ(sizeof(regset_regs), iov.iov_len);
+	EXPECT_EQ(0, memcmp(&regs, &regset_regs, sizeof(regs)));
+
+	ASSERT_EQ(0, ptrace(PTRACE_GETFPREGS, pid, 0, &fp));
+	iov = (struct iovec){ &regset_fp, sizeof(regset_fp) };
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_PRFPREG, &iov));
+	ASSERT_EQ(sizeof(regset_fp), iov.iov_len);
+	/* Up to the end of the xmm registers: the rest is padding. */
+	EXPECT_EQ(0, memcmp(&fp, &regset_fp, offsetof(struct user_fpregs_struct, padding)));
+	EXPECT_EQ(0, memcmp(fp.xmm_space, in.sse.xmm, sizeof(in.sse.xmm)));
+
+	/* A register written through NT_PRSTATUS reads back through GETREGS. */
+	regset_regs.r12 = 0x1234567890abcdefULL;
+	iov = (struct iovec){ &regset_regs, sizeof(regset_regs) };
+	ASSERT_EQ(0, ptrace(PTRACE_SETREGSET, pid, NT_PRSTATUS, &iov));
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGS, pid, 0, &regs));
+	EXPECT_EQ(0x1234567890abcdefULL, regs.r12);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* An XSAVE area that the host would refuse is refused and changes nothing. */
+TEST(xstate_regset_refuses_what_the_host_would)
+{
+	static uint8_t orig[XSTATE_BUF], bad[XSTATE_BUF], after[XSTATE_BUF];
+	struct iovec iov = { orig, sizeof(orig) };
+	struct fp_regs in;
+	int pipefd[2];
+	size_t size;
+	pid_t pid;
+
+	fill(&in, X87_SSE, 62);
+	pid = stopped_tracee(X87_SSE, &in, pipefd);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov));
+	size = iov.iov_len;
+	if (!size) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		SKIP(return, "not exercised: the kernel has no XSAVE area (FXSAVE only)");
+	}
+
+	/* The compacted format (xcomp_bv, at byte 520) is not for ptrace. */
+	memcpy(bad, orig, size);
+	bad[527] = 0x80;
+	iov = (struct iovec){ bad, size };
+	EXPECT_EQ(-1, ptrace(PTRACE_SETREGSET, pid, NT_X86_XSTATE, &iov));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* Reserved MXCSR bits (MXCSR is at byte 24). */
+	memcpy(bad, orig, size);
+	memset(bad + 24, 0xff, 4);
+	EXPECT_EQ(-1, ptrace(PTRACE_SETREGSET, pid, NT_X86_XSTATE, &iov));
+	EXPECT_EQ(EINVAL, errno);
+
+	iov = (struct iovec){ after, sizeof(after) };
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov));
+	ASSERT_EQ(size, iov.iov_len);
+	EXPECT_EQ(0, memcmp(orig, after, size))
+		TH_LOG("a refused PTRACE_SETREGSET changed the tracee's state");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 TEST_HARNESS_MAIN
