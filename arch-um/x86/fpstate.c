@@ -21,12 +21,14 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/sigcontext.h>
+#include <asm/ucontext.h>
 #include <asm/user.h>
 #include <registers.h>
 #include <sysptvm.h>
 #include "fpstate.h"
 
 #define FXSAVE_SIZE		sizeof(struct _fpstate_64)
+#define XSAVE_MIN_SIZE		(FXSAVE_SIZE + sizeof(struct xsave_hdr))
 #define XFEATURE_MASK_FPSSE	0x3ULL
 /* The MXCSR bits a CPU takes when FXSAVE leaves its mask 0 (SDM 11.6.6). */
 #define MXCSR_DEFAULT_MASK	0x0000ffbf
@@ -60,12 +62,13 @@ static u32 mxcsr_mask_of(struct pt_regs *regs)
 
 /*
  * The part of the XSAVE area that a signal frame holds, and its features:
- * all but what no UML process can use (see os_xstate_frame_size()).
+ * all that a UML process can use (see os_xstate_frame_size()), which is
+ * also what the host takes from a UML process at PTRACE_SETREGSET.
  */
-static unsigned long frame_xstate_size;
-static u64 frame_xfeatures;
-/* The features of the host's XSAVE area: its XCR0. */
-static u64 host_xcr0 = XFEATURE_MASK_FPSSE;
+static unsigned long frame_xstate_size __ro_after_init;
+static u64 frame_xfeatures __ro_after_init = XFEATURE_MASK_FPSSE;
+/* Where each component of the XSAVE area ends (CPUID leaf 0xD). */
+static unsigned long xfeature_end[64] __ro_after_init;
 
 static int __init frame_xstate_init(void)
 {
@@ -77,19 +80,19 @@ static int __init frame_xstate_init(void)
 		return 0;
 	fp = kmalloc(host_fp_size, GFP_KERNEL);
 	if (!fp)
-		return -ENOMEM;
+		panic("sysptvm: no memory for the boot FP state (%d bytes)\n",
+		      host_fp_size);
 	get_safe_registers(gp, fp);
 	/*
 	 * ptrace's XSTATE image keeps the host's XCR0 in the first word of
 	 * sw_reserved, where a signal frame has its _fpx_sw_bytes
 	 * (USER_XSTATE_XCR0_WORD in asm/user.h).
 	 */
-	xcr0 = *(u64 *)&((struct _fpstate_64 *)fp)->sw_reserved;
+	memcpy(&xcr0, &((struct _fpstate_64 *)fp)->sw_reserved, sizeof(xcr0));
 	kfree(fp);
-	if (xcr0)
-		host_xcr0 = xcr0;
-	frame_xstate_size = os_xstate_frame_size(host_xcr0, host_fp_size,
-						 &frame_xfeatures);
+	frame_xstate_size = os_xstate_frame_size(xcr0 ? : XFEATURE_MASK_FPSSE,
+						 host_fp_size, &frame_xfeatures,
+						 xfeature_end);
 	pr_info("sysptvm: signal frames hold %lu of the %d bytes of XSTATE (features %#llx)\n",
 		frame_xstate_size, host_fp_size, frame_xfeatures);
 	return 0;
@@ -104,31 +107,32 @@ unsigned long um_sigframe_fp_size(void)
 	return FXSAVE_SIZE;
 }
 
-/*
- * What AT_MINSIGSTKSZ says: the largest frame setup_signal_stack_si()
- * builds, with the red zone and the alignment of its parts.
- */
-unsigned long um_sigframe_size(void)
+/* The uc_flags of a signal frame: UC_FP_XSTATE when it holds an XSAVE area. */
+unsigned long um_sigframe_uc_flags(void)
 {
-	return round_up(um_sigframe_fp_size() + um_rt_sigframe_size +
-			128 + 64 + 16, 64);
+	return fp_is_xstate() ? UC_FP_XSTATE : 0;
 }
 
 /*
  * Write the state into a signal frame as native x86_64 does: the XSAVE
  * area, with sw bytes that say how large it is and MAGIC2 after it, so
  * that a handler (and sigreturn) can tell it from a bare FXSAVE area.
+ * x87 and SSE are marked in use, as native marks them, so that what a
+ * handler writes there is restored even if they were in their init state.
  */
 int um_fpstate_to_sigframe(void __user *to, struct pt_regs *regs)
 {
 	struct _fpstate_64 __user *fx = to;
 	struct xsave_hdr __user *hdr = to + FXSAVE_SIZE;
 	struct _fpx_sw_bytes sw = { 0 };
+	u64 xfeatures;
 
-	if (!fp_is_xstate())
-		return copy_to_user(to, regs->regs.fp, FXSAVE_SIZE) ||
-		       copy_to_user(&fx->sw_reserved, &sw, sizeof(sw)) ?
-		       -EFAULT : 0;
+	if (!fp_is_xstate()) {
+		if (copy_to_user(to, regs->regs.fp, FXSAVE_SIZE) ||
+		    copy_to_user(&fx->sw_reserved, &sw, sizeof(sw)))
+			return -EFAULT;
+		return 0;
+	}
 
 	if (copy_to_user(to, regs->regs.fp, frame_xstate_size))
 		return -EFAULT;
@@ -136,33 +140,38 @@ int um_fpstate_to_sigframe(void __user *to, struct pt_regs *regs)
 	sw.extended_size = frame_xstate_size + FP_XSTATE_MAGIC2_SIZE;
 	sw.xfeatures = frame_xfeatures;
 	sw.xstate_size = frame_xstate_size;
+	xfeatures = (xsave_hdr_of(regs)->xfeatures | XFEATURE_MASK_FPSSE) &
+		    frame_xfeatures;
 	if (put_user(FP_XSTATE_MAGIC2, (__u32 __user *)(to + frame_xstate_size)) ||
-	    put_user(xsave_hdr_of(regs)->xfeatures & frame_xfeatures,
-		     &hdr->xfeatures))
-		return -EFAULT;
-	if (copy_to_user(&fx->sw_reserved, &sw, sizeof(sw)))
+	    put_user(xfeatures, &hdr->xfeatures) ||
+	    copy_to_user(&fx->sw_reserved, &sw, sizeof(sw)))
 		return -EFAULT;
 	return 0;
 }
 
 /* An FP state the host would load: the FXSAVE defaults, all else init. */
-static void reset_fpstate(struct pt_regs *regs)
+static void reset_fpstate(struct pt_regs *regs, u32 mxcsr_mask)
 {
 	struct _fpstate_64 *fx = fxsave_of(regs);
-	size_t keep = offsetof(struct _fpstate_64, sw_reserved);
 
-	memset(fx, 0, keep);
+	memset(fx, 0, offsetof(struct _fpstate_64, sw_reserved));
 	fx->cwd = 0x37f;
 	fx->mxcsr = 0x1f80;
+	fx->mxcsr_mask = mxcsr_mask;
 	if (fp_is_xstate())
 		memset(xsave_hdr_of(regs), 0, host_fp_size - FXSAVE_SIZE);
 }
 
 /*
- * sigreturn: take the state from the frame.  A frame without the XSTATE
- * magic restores the FXSAVE part and puts the rest in its init state, as
- * native does.  A state the host would refuse is not taken: the process
- * gets a clean state and sigreturn fails (SIGSEGV), as for a bad frame.
+ * sigreturn: take the state from the frame, as native
+ * fpu__restore_sig() does.  No FP state at all (fpstate NULL) gives the
+ * init state.  A frame whose sw bytes and MAGIC2 describe an XSAVE area
+ * of at least the legacy area and header, and at most ours, restores the
+ * features it says it holds; the others, and any feature whose registers
+ * lie beyond the frame's size, get their init state.  A frame without
+ * the magic restores the FXSAVE part only.  A state the host would refuse
+ * is not taken: the process gets the init state and sigreturn fails
+ * (SIGSEGV), as for a bad frame.
  */
 int um_fpstate_from_sigframe(struct pt_regs *regs, const void __user *from)
 {
@@ -171,44 +180,74 @@ int um_fpstate_from_sigframe(struct pt_regs *regs, const void __user *from)
 	struct xsave_hdr *hdr = xsave_hdr_of(regs);
 	/* The host's sw bytes (its XCR0) stay; the frame's are checked. */
 	struct _fpx_sw_bytes sw, host_sw = fx->sw_reserved;
-	u32 mask = mxcsr_mask_of(regs), magic2 = 0;
-	bool whole = false;
+	u32 mask = mxcsr_mask_of(regs), magic2;
+	unsigned long size = FXSAVE_SIZE;
+	u64 restore = XFEATURE_MASK_FPSSE;
+	int i;
 
+	if (!from) {
+		reset_fpstate(regs, mask);
+		return 0;
+	}
 	if (copy_from_user(&sw, &ufx->sw_reserved, sizeof(sw)))
 		return -EFAULT;
 	if (fp_is_xstate() && sw.magic1 == FP_XSTATE_MAGIC1 &&
-	    sw.extended_size == frame_xstate_size + FP_XSTATE_MAGIC2_SIZE &&
-	    sw.xstate_size == frame_xstate_size &&
-	    !get_user(magic2, (const __u32 __user *)(from + frame_xstate_size)) &&
-	    magic2 == FP_XSTATE_MAGIC2)
-		whole = true;
+	    sw.xstate_size >= XSAVE_MIN_SIZE &&
+	    sw.xstate_size <= frame_xstate_size &&
+	    sw.xstate_size <= sw.extended_size) {
+		if (get_user(magic2, (const __u32 __user *)(from + sw.xstate_size)))
+			return -EFAULT;
+		if (magic2 == FP_XSTATE_MAGIC2) {
+			size = sw.xstate_size;
+			restore = sw.xfeatures & frame_xfeatures;
+		}
+	}
 
 	/* What the frame does not hold (AMX tile data) stays as it is. */
-	if (copy_from_user(fx, from, whole ? frame_xstate_size : FXSAVE_SIZE)) {
+	if (copy_from_user(fx, from, size)) {
 		fx->sw_reserved = host_sw;
-		reset_fpstate(regs);
+		reset_fpstate(regs, mask);
 		return -EFAULT;
 	}
 	fx->sw_reserved = host_sw;
 	fx->mxcsr_mask = mask;
-	if (fp_is_xstate() && !whole) {
+	if (fp_is_xstate() && size == FXSAVE_SIZE) {
 		memset(hdr, 0, host_fp_size - FXSAVE_SIZE);
 		hdr->xfeatures = XFEATURE_MASK_FPSSE;
 	}
 
 	if ((fx->mxcsr & ~mask) ||
-	    (fp_is_xstate() && (hdr->xcomp_bv || (hdr->xfeatures & ~frame_xfeatures) ||
-				memchr_inv(hdr->reserved, 0, sizeof(hdr->reserved))))) {
-		reset_fpstate(regs);
+	    (fp_is_xstate() &&
+	     (hdr->xcomp_bv || (hdr->xfeatures & ~frame_xfeatures) ||
+	      memchr_inv(hdr->reserved, 0, sizeof(hdr->reserved))))) {
+		reset_fpstate(regs, mask);
 		return -EINVAL;
+	}
+	if (fp_is_xstate()) {
+		hdr->xfeatures &= restore | XFEATURE_MASK_FPSSE;
+		for (i = 2; i < 64; i++)
+			if (xfeature_end[i] > size)
+				hdr->xfeatures &= ~BIT_ULL(i);
 	}
 	return 0;
 }
 
-/* PTRACE_GETFPREGS: the FXSAVE part of the tracee's own state. */
+/*
+ * PTRACE_GETFPREGS and NT_PRFPREG: the FXSAVE part of the tracee's own
+ * state; as native, the bytes after the xmm registers read as zero.
+ */
+void um_fpregs_get_to(struct task_struct *child, struct user_i387_struct *buf)
+{
+	memcpy(buf, child->thread.regs.regs.fp, sizeof(*buf));
+	memset(buf->padding, 0, sizeof(buf->padding));
+}
+
 int um_fpregs_get(struct task_struct *child, struct user_i387_struct __user *buf)
 {
-	if (copy_to_user(buf, child->thread.regs.regs.fp, sizeof(*buf)))
+	struct user_i387_struct fp;
+
+	um_fpregs_get_to(child, &fp);
+	if (copy_to_user(buf, &fp, sizeof(fp)))
 		return -EFAULT;
 	return 0;
 }
@@ -251,7 +290,8 @@ int um_fpregs_set(struct task_struct *child,
 /*
  * NT_X86_XSTATE: an XSAVE area (host_fp_size bytes) that the host will
  * take, checked as native xstateregs_set() checks it: a standard-format
- * header, features of the host's XCR0 only, no reserved MXCSR bits.
+ * header, features that a UML process may have (not the AMX tile data,
+ * which needs a permission no UML process gets), no reserved MXCSR bits.
  */
 int um_xstate_set_from(struct task_struct *child, const void *xsave)
 {
@@ -265,7 +305,7 @@ int um_xstate_set_from(struct task_struct *child, const void *xsave)
 	if (!fp_is_xstate())
 		return -ENODEV;
 	if ((new->mxcsr & ~mask) || hdr->xcomp_bv ||
-	    (hdr->xfeatures & ~host_xcr0) ||
+	    (hdr->xfeatures & ~frame_xfeatures) ||
 	    memchr_inv(hdr->reserved, 0, sizeof(hdr->reserved)))
 		return -EINVAL;
 	memcpy(regs->regs.fp, xsave, host_fp_size);

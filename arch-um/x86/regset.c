@@ -52,7 +52,8 @@ static int genregs_set(struct task_struct *target,
 
 	for (offset = 0; offset < sizeof(regs); offset += sizeof(long))
 		regs[offset / sizeof(long)] = getreg(target, offset);
-	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, regs, 0, -1);
+	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, regs, 0,
+				 sizeof(regs));
 	if (err)
 		return err;
 	for (offset = round_down(first, sizeof(long)); offset < pos;
@@ -67,7 +68,10 @@ static int genregs_set(struct task_struct *target,
 static int fpregs_get(struct task_struct *target,
 		      const struct user_regset *regset, struct membuf to)
 {
-	return membuf_write(&to, target->thread.regs.regs.fp, FXSAVE_SIZE);
+	struct user_i387_struct fp;
+
+	um_fpregs_get_to(target, &fp);
+	return membuf_write(&to, &fp, sizeof(fp));
 }
 
 static int fpregs_set(struct task_struct *target,
@@ -78,8 +82,11 @@ static int fpregs_set(struct task_struct *target,
 	struct user_i387_struct fp;
 	int err;
 
-	memcpy(&fp, target->thread.regs.regs.fp, sizeof(fp));
-	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, &fp, 0, -1);
+	/* As native xfpregs_set(): all of it or nothing. */
+	if (pos || count != sizeof(fp))
+		return -EINVAL;
+	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, &fp, 0,
+				 sizeof(fp));
 	if (err)
 		return err;
 	return um_fpregs_set_from(target, &fp);
@@ -94,6 +101,8 @@ static int xstate_active(struct task_struct *target,
 static int xstate_get(struct task_struct *target,
 		      const struct user_regset *regset, struct membuf to)
 {
+	if (host_fp_size <= FXSAVE_SIZE)
+		return -ENODEV;
 	return membuf_write(&to, target->thread.regs.regs.fp, host_fp_size);
 }
 
@@ -105,19 +114,22 @@ static int xstate_set(struct task_struct *target,
 	void *xsave;
 	int err;
 
+	if (host_fp_size <= FXSAVE_SIZE)
+		return -ENODEV;
 	if (pos || count < XSAVE_MIN_SIZE || count > host_fp_size)
 		return -EFAULT;
 	xsave = kmemdup(target->thread.regs.regs.fp, host_fp_size, GFP_KERNEL);
 	if (!xsave)
 		return -ENOMEM;
-	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, xsave, 0, -1);
+	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, xsave, 0,
+				 host_fp_size);
 	if (!err)
 		err = um_xstate_set_from(target, xsave);
 	kfree(xsave);
 	return err;
 }
 
-static struct user_regset um_x86_64_regsets[] = {
+static struct user_regset um_x86_64_regsets[] __ro_after_init = {
 	[REGSET_GENERAL] = {
 		.core_note_type	= NT_PRSTATUS,
 		.n		= sizeof(struct user_regs_struct) / sizeof(long),

@@ -18,17 +18,22 @@
 
 /*
  * The bytes of the standard-format XSAVE area up to the end of the last
- * component in xcr0 that a UML process can use, at most full.  CPUID leaf
- * 0xD, subleaf i, gives the size (EAX) and offset (EBX) of component i.
+ * component in xcr0 that a UML process can use, at most full; those
+ * components in *features, and where each ends in ends[] (0 for one that
+ * is not there).  CPUID leaf 0xD, subleaf i, gives the size (EAX) and
+ * offset (EBX) of component i.
  */
 unsigned long os_xstate_frame_size(unsigned long long xcr0,
 				   unsigned long full,
-				   unsigned long long *features)
+				   unsigned long long *features,
+				   unsigned long ends[64])
 {
 	unsigned int size, offset, ecx, edx, i;
 	unsigned long end = XSAVE_LEGACY_AND_HEADER;
 
 	*features = xcr0 & 3;
+	for (i = 0; i < 64; i++)
+		ends[i] = 0;
 	for (i = 2; i < 63; i++) {
 		if (!(xcr0 & (1ULL << i)) || i == XFEATURE_XTILE_DATA)
 			continue;
@@ -36,6 +41,7 @@ unsigned long os_xstate_frame_size(unsigned long long xcr0,
 		if (!size || offset + size > full)
 			continue;
 		*features |= 1ULL << i;
+		ends[i] = offset + size;
 		if (offset + size > end)
 			end = offset + size;
 	}

@@ -25,12 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include <elf.h>
 
@@ -652,13 +654,14 @@ TEST(xstate_regset_refuses_what_the_host_would)
 	fill(&in, X87_SSE, 62);
 	pid = stopped_tracee(X87_SSE, &in, pipefd);
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov));
-	size = iov.iov_len;
-	if (!size) {
+	/* Without XSAVE there is no such regset: ENODEV, as native. */
+	if (ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) && errno == ENODEV) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		SKIP(return, "not exercised: the kernel has no XSAVE area (FXSAVE only)");
 	}
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov));
+	size = iov.iov_len;
 
 	/* The compacted format (xcomp_bv, at byte 520) is not for ptrace. */
 	memcpy(bad, orig, size);
@@ -673,6 +676,14 @@ TEST(xstate_regset_refuses_what_the_host_would)
 	EXPECT_EQ(-1, ptrace(PTRACE_SETREGSET, pid, NT_X86_XSTATE, &iov));
 	EXPECT_EQ(EINVAL, errno);
 
+	/* AMX tile data (feature 18) needs a permission no tracee asked for. */
+	if (xcr0() & (1ULL << 18)) {
+		memcpy(bad, orig, size);
+		bad[512 + 2] |= 1 << 2;
+		EXPECT_EQ(-1, ptrace(PTRACE_SETREGSET, pid, NT_X86_XSTATE, &iov));
+		EXPECT_EQ(EINVAL, errno);
+	}
+
 	iov = (struct iovec){ after, sizeof(after) };
 	ASSERT_EQ(0, ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov));
 	ASSERT_EQ(size, iov.iov_len);
@@ -680,6 +691,109 @@ TEST(xstate_regset_refuses_what_the_host_would)
 		TH_LOG("a refused PTRACE_SETREGSET changed the tracee's state");
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+}
+
+/* What a handler writes into its frame's FP state, sigreturn restores. */
+static void frame_writing_handler(int sig, siginfo_t *si, void *p)
+{
+	ucontext_t *uc = p;
+
+	/* x87 precision 53 bits, and MXCSR: round down. */
+	uc->uc_mcontext.fpregs->cwd = 0x027f;
+	uc->uc_mcontext.fpregs->mxcsr = 0x1f80 | 0x2000;
+	handler_ran = 1;
+}
+
+TEST(handler_changes_to_the_frame_are_restored)
+{
+	struct sigaction sa = { .sa_sigaction = frame_writing_handler,
+				.sa_flags = SA_SIGINFO };
+	uint16_t cw = 0;
+	uint32_t mxcsr = 0;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	handler_ran = 0;
+	/* fninit leaves x87 in its init state, which XSAVE may skip. */
+	asm volatile("fninit" ::: "memory");
+	ASSERT_EQ(0, raise(SIGUSR1));
+	asm volatile("fnstcw %0\n\tstmxcsr %1" : "=m"(cw), "=m"(mxcsr));
+	ASSERT_EQ(1, handler_ran);
+	EXPECT_EQ(0x027fU, cw) TH_LOG("the x87 control word the handler wrote was not restored");
+	EXPECT_EQ(0x1f80U | 0x2000U, mxcsr) TH_LOG("the MXCSR the handler wrote was not restored");
+	asm volatile("fninit" ::: "memory");
+}
+
+/* A frame without FP state (fpstate NULL) gives the init state, as native. */
+static void fpstate_dropping_handler(int sig, siginfo_t *si, void *p)
+{
+	ucontext_t *uc = p;
+
+	uc->uc_mcontext.fpregs = NULL;
+	handler_ran = 1;
+}
+
+TEST(sigreturn_without_fpstate_gives_init_state)
+{
+	struct sigaction sa = { .sa_sigaction = fpstate_dropping_handler,
+				.sa_flags = SA_SIGINFO };
+	uint32_t mxcsr = 0x1f80 | 0x6000, after = 0;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	handler_ran = 0;
+	asm volatile("ldmxcsr %0" : : "m"(mxcsr));
+	ASSERT_EQ(0, raise(SIGUSR1));
+	asm volatile("stmxcsr %0" : "=m"(after));
+	ASSERT_EQ(1, handler_ran);
+	EXPECT_EQ(0x1f80U, after) TH_LOG("MXCSR after a sigreturn without FP state");
+}
+
+/*
+ * A signal stack too small for the frame: the process gets SIGSEGV, as
+ * native, and nothing below the stack is written.
+ */
+static void noop_handler(int sig)
+{
+}
+
+TEST(signal_stack_too_small_gives_sigsegv)
+{
+	/* MINSIGSTKSZ: the smallest signal stack that sigaltstack() takes. */
+	const size_t page = 4096, small = 2048;
+	unsigned char *map;
+	int status;
+	size_t i;
+	pid_t pid;
+
+	if (getauxval(AT_MINSIGSTKSZ) <= small)
+		SKIP(return, "not exercised: the frame (AT_MINSIGSTKSZ %lu) fits in %zu bytes",
+		     getauxval(AT_MINSIGSTKSZ), small);
+
+	/* Three pages: the stack at the top of the middle one. */
+	map = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	memset(map, 0xa5, 3 * page);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		stack_t ss = { .ss_sp = map + 2 * page - small, .ss_size = small };
+		struct sigaction sa = { .sa_handler = noop_handler,
+					.sa_flags = SA_ONSTACK };
+
+		if (sigaltstack(&ss, NULL) || sigaction(SIGUSR1, &sa, NULL))
+			_exit(2);
+		raise(SIGUSR1);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV)
+		TH_LOG("a frame larger than its %zu-byte signal stack: status %#x, not SIGSEGV",
+		       small, status);
+	for (i = 0; i < 2 * page - small; i++)
+		if (map[i] != 0xa5)
+			break;
+	EXPECT_EQ(2 * page - small, i) TH_LOG("memory below the signal stack was written at byte %zu", i);
+	munmap(map, 3 * page);
 }
 
 TEST_HARNESS_MAIN

@@ -640,6 +640,33 @@ TEST_F_TIMEOUT(ptrace_vm, bits_outside_mask_keep_the_tag, TIMEOUT)
 	}
 }
 
+/*
+ * 0x4 alone is no tag (SKIPCALL implies SKIPEXIT): the request fails with
+ * EIO, the tracee stays in its stop, and the next request decides.
+ */
+TEST_F_TIMEOUT(ptrace_vm, undefined_tag_is_refused_and_changes_nothing, TIMEOUT)
+{
+	int status;
+
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	errno = 0;
+	EXPECT_EQ(-1, ptrace(PTRACE_SYSCALL, self->t.tid, (void *)4UL, NULL)) {
+		TH_LOG("PTRACE_SYSCALL with addr 0x4 at the entry of mkdir was accepted");
+	}
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, waitpid(self->t.tid, &status, WNOHANG | __WALL)) {
+		TH_LOG("the tracee left its entry stop after a refused request");
+	}
+	resume(_metadata, &self->t, PTRACE_SYSCALL, 0);
+	expect_syscall_stop(_metadata, &self->t, false, SYS_mkdir,
+			    "PTRACE_SYSCALL after a refused 0x4 at the entry of mkdir");
+	EXPECT_TRUE(dir_exists(self->dir[0])) {
+		TH_LOG("mkdir did not run after a refused tag and a plain resume: no %s",
+		       self->dir[0]);
+	}
+}
+
 TEST_F_TIMEOUT(ptrace_vm, detach_at_entry_stop_runs_call, TIMEOUT)
 {
 	start_tracee(_metadata, self);
@@ -1007,8 +1034,9 @@ TEST_F_TIMEOUT(ptrace_vm, unprivileged_non_tracee_gets_esrch, TIMEOUT)
 
 /*
  * As uid NOBODY: trace a child that calls getppid() in a loop, resume it
- * with every addr value and a request that makes it stop again; at last,
- * PTRACE_CONT, and the tracee must still be alive to be killed.
+ * with every addr value (the undefined tag 0x4 must be refused) and a
+ * request that makes it stop again; at last, PTRACE_CONT, and the tracee
+ * must still be alive to be killed.
  */
 static void __attribute__((noreturn))
 resume_own_tracee(FIXTURE_DATA(ptrace_vm) *self)
@@ -1017,7 +1045,7 @@ resume_own_tracee(FIXTURE_DATA(ptrace_vm) *self)
 		PTRACE_SYSCALL, PTRACE_SINGLESTEP,
 		PTRACE_SYSEMU, PTRACE_SYSEMU_SINGLESTEP,
 	};
-	unsigned long addrs[NR_ADDRS];
+	unsigned long addrs[NR_ADDRS], cont_addr;
 	unsigned int i;
 	int status = 0;
 	long request;
@@ -1045,6 +1073,15 @@ resume_own_tracee(FIXTURE_DATA(ptrace_vm) *self)
 
 	for (i = 0; i < NR_ADDRS; i++) {
 		request = requests[i % ARRAY_SIZE(requests)];
+		/* 0x4 alone is no tag: refused, and the tracee stays put. */
+		if ((addrs[i] & PTRACE_SYSCALL_MASK) == 4) {
+			if (ptrace(request, pid, (void *)addrs[i], NULL) != -1 ||
+			    errno != EIO)
+				child_fail(self,
+					   "as uid %d, %s with the undefined tag in addr %#lx: not EIO",
+					   NOBODY, request_name(request), addrs[i]);
+			continue;
+		}
 		if (ptrace(request, pid, (void *)addrs[i], NULL))
 			child_fail(self,
 				   "as uid %d, %s of its own tracee with addr %#lx: %m",
@@ -1056,10 +1093,14 @@ resume_own_tracee(FIXTURE_DATA(ptrace_vm) *self)
 				   request_name(request), addrs[i],
 				   describe(pid, status));
 	}
-	if (ptrace(PTRACE_CONT, pid, (void *)addrs[NR_ADDRS - 1], NULL))
+	/* The last addr, with a defined tag in place of the undefined one. */
+	cont_addr = addrs[NR_ADDRS - 1];
+	if ((cont_addr & PTRACE_SYSCALL_MASK) == 4)
+		cont_addr ^= 4;
+	if (ptrace(PTRACE_CONT, pid, (void *)cont_addr, NULL))
 		child_fail(self,
 			   "as uid %d, PTRACE_CONT of its own tracee with addr %#lx: %m",
-			   NOBODY, addrs[NR_ADDRS - 1]);
+			   NOBODY, cont_addr);
 	kill(pid, SIGKILL);
 	if (waitpid(pid, &status, __WALL) != pid ||
 	    !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
@@ -1069,7 +1110,7 @@ resume_own_tracee(FIXTURE_DATA(ptrace_vm) *self)
 	_exit(0);
 }
 
-TEST_F_TIMEOUT(ptrace_vm, unprivileged_own_tracee_accepts_any_addr, TIMEOUT)
+TEST_F_TIMEOUT(ptrace_vm, unprivileged_own_tracee_accepts_every_tag, TIMEOUT)
 {
 	pid_t pid;
 

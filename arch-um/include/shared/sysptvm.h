@@ -37,6 +37,7 @@ extern int os_sysemu_set(int on);
 /* os-Linux/x86/xstate.c */
 extern unsigned long os_xstate_frame_size(unsigned long long xcr0,
 					  unsigned long full,
-					  unsigned long long *features);
+					  unsigned long long *features,
+					  unsigned long ends[64]);
 
 #endif /* __UM_SYSPTVM_H */
