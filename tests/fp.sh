@@ -94,7 +94,9 @@ test_fp_state_fails_on_stock_where_it_must() {
 	echo "$out"
 	for name in tracer_reads_and_writes_fpregs_of_its_tracee \
 		signal_on_a_stack_of_at_minsigstksz \
-		regsets_agree_with_getregs_and_getfpregs; do
+		regsets_agree_with_getregs_and_getfpregs \
+		xstate_regset_refuses_what_the_host_would \
+		sigreturn_without_fpstate_gives_init_state; do
 		assert_matches "$out" "^not ok [0-9]+ global\\.$name\$" "$name on linux-stock"
 	done
 	if grep -qw avx /proc/cpuinfo; then
