@@ -31,7 +31,7 @@ GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
+.PHONY: FORCE all help host-kernel host-kernel-stock host-initramfs deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -43,7 +43,12 @@ help:
 	@echo '  make stock      build/linux-stock: the same source and config, unpatched'
 	@echo '  make rootfs     build/rootfs.img: Debian bookworm minbase + rootfs/ + tests'
 	@echo '  make guest      the static guest programs (tests/guest/, rootfs/src/)'
-	@echo '  make check      build what is missing, then run tests/run'
+	@echo '  make host-kernel  build/bzImage: x86_64 tinyconfig + host/x86_64.config,'
+	@echo '                  the whole series (PTRACE_VM natively), for qemu'
+	@echo '  make host-kernel-stock  build/bzImage-stock: the same without our series'
+	@echo '  make host-initramfs  build/host-initramfs.cpio.gz: busybox, the guest'
+	@echo '                  programs and build/linux, for scripts/qemu-host.sh'
+	@echo '  make check      build what is missing (also the host kernels), then run tests/run'
 	@echo '  make bench      time the guest workloads in every configuration and mode'
 	@echo '                  (about 30 min): build/bench/report.md, *.csv, *.png'
 	@echo '  make bench-quick  the same with fewer runs and smaller counts (minutes)'
@@ -91,7 +96,7 @@ $(B)/rootfs.img: $(ROOTFS_INPUTS) $(B)/linux $(B)/linux-stock $(GUEST_BINS) $(GU
 	@mkdir -p $(B)/guest/bin $(B)/guest/sbin
 	@rootfs/mkimage.sh $@ $(B)/linux $(B)/linux-stock $(B)/guest/bin $(B)/guest/sbin
 
-check: all
+check: all $(B)/bzImage $(B)/bzImage-stock $(B)/host-initramfs.cpio.gz
 	@tests/run
 
 bench: all
@@ -102,6 +107,24 @@ bench-quick: all
 
 bench-smoke: all
 	@scripts/bench.sh --smoke
+
+HOST_INPUTS := host/x86_64.config scripts/host-kernel.sh $(KERNEL_SCRIPTS)
+host-kernel: $(B)/bzImage
+host-kernel-stock: $(B)/bzImage-stock
+host-initramfs: $(B)/host-initramfs.cpio.gz
+
+$(B)/bzImage: $(B)/linux $(HOST_INPUTS) | deps
+	@scripts/host-kernel.sh ours $@
+
+$(B)/bzImage-stock: $(B)/linux-stock $(HOST_INPUTS) | deps
+	@scripts/host-kernel.sh stock $@
+
+# The kernel's own initramfs writer, so that no cpio package is needed.
+$(B)/gen_init_cpio: | $(B)/kselftest
+	$(CC) -O2 -o $@ $(B)/kselftest/usr/gen_init_cpio.c
+
+$(B)/host-initramfs.cpio.gz: host/init scripts/host-initramfs.sh $(B)/linux $(GUEST_BINS) $(B)/gen_init_cpio | deps
+	@scripts/host-initramfs.sh $@ $(B)/linux $(B)/guest/bin
 
 clean:
 	rm -rf $(B)

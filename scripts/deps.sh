@@ -12,6 +12,7 @@ packages=(
 	expect	# boot tests, the benchmark harness
 	gnuplot-nox	# benchmark charts
 	shellcheck
+	qemu-system-x86 busybox-static	# the native host kernel under qemu
 )
 
 missing=()

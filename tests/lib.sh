@@ -60,6 +60,20 @@ tmpdir() {
 	mktemp -d "${TMPDIR:-/tmp}/sysptvm-test.XXXXXX"
 }
 
+# The cases of tests/guest/ptrace_vm_test.c that need the PTRACE_VM tags,
+# and so must fail on a kernel without them, UML or native.
+# shellcheck disable=SC2034 # used by the suites
+PTRACE_VM_TAG_CASES="skipexit_runs_call_without_exit_stop
+skipcall_skips_call_and_exit_stop
+skipcall_keeps_tracer_result
+skipcall_untouched_returns_enosys
+cont_with_skipcall_skips_call
+entry_tag_decides_not_older_tag
+bits_outside_mask_keep_the_tag
+tags_are_per_thread
+unprivileged_own_tracee_accepts_every_tag
+undefined_tag_is_refused_and_changes_nothing"
+
 # scripts/lib.sh is the one place that knows where the cache is.
 kernel_build_log() {
 	echo "$(bash -c '. scripts/lib.sh && echo "$SYSPTVM_CACHE"')/ours/src/_build/build.log"

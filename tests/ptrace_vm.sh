@@ -5,19 +5,10 @@
 # The cases of tests/guest/ptrace_vm_test.c that need PTRACE_VM, SYSEMU or
 # the eflags fix of patch 0007, and so must fail on build/linux-stock; the
 # others must pass there.
-STOCK_MUST_FAIL="skipexit_runs_call_without_exit_stop
-skipcall_skips_call_and_exit_stop
-skipcall_keeps_tracer_result
-skipcall_untouched_returns_enosys
-cont_with_skipcall_skips_call
-entry_tag_decides_not_older_tag
-bits_outside_mask_keep_the_tag
-tags_are_per_thread
+STOCK_MUST_FAIL="$PTRACE_VM_TAG_CASES
 sysemu_reports_entry_and_skips_call
 sysemu_keeps_tracer_result
 sysemu_singlestep_reports_step_not_exit
-unprivileged_own_tracee_accepts_every_tag
-undefined_tag_is_refused_and_changes_nothing
 tracer_can_clear_eflags
 arch_prctl_acts_on_the_tracee
 sysemu_entry_resumed_with_syscall_stops_at_exit"

@@ -4,7 +4,7 @@
 test_shell_scripts_pass_shellcheck() {
 	local files
 	mapfile -t files < <(git ls-files '*.sh' boot.sh tests/run .ci/run \
-		rootfs/overlay/usr/sbin/sysptvm-init | sort -u)
+		rootfs/overlay/usr/sbin/sysptvm-init host/init | sort -u)
 	[ ${#files[@]} -gt 5 ] || fail "found only ${#files[@]} shell scripts"
 	shellcheck -x "${files[@]}"
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Boot a native x86_64 kernel under qemu (TCG) with an initramfs that holds
+# busybox, the static guest programs and build/linux, run one command, print
+# its output and exit with its status.  See --help.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+prog=${0##*/}
+
+usage() {
+	cat <<USAGE
+usage: $prog [OPTIONS] --run CMD
+
+Boot build/bzImage (the x86_64 kernel with PTRACE_VM, 'make host-kernel')
+under qemu-system-x86_64 with TCG, run CMD (busybox sh) as root natively on
+it, print its output (stdout and stderr together) and exit with its status.
+The initramfs has busybox, the static guest programs of build/guest/bin and
+build/linux as /usr/local/bin/linux; /dev/shm is a tmpfs that allows exec,
+as UML needs.
+
+Options:
+  -r, --run CMD        the command (required)
+  -k, --kernel FILE    the bzImage (default build/bzImage; the reference
+                       without our series is build/bzImage-stock)
+  -c, --cpu MODEL      qemu's CPU model (default $DEFAULT_CPU).  It decides
+                       the XSTATE size UML finds; qemu64 has no XSAVE, so
+                       UML takes its FXSAVE path there
+  -m, --mem SIZE       memory (default 1G)
+  -s, --share HOST:GUEST  make directory HOST available at GUEST (9p)
+  -t, --timeout SEC    kill qemu after SEC seconds (default 600; status 124)
+  -v, --verbose        show the kernel's console output on stderr
+  -h, --help           this text
+
+Exit status: CMD's, 124 on a time-out, 125 when the command did not run to
+its end, 2 for bad usage, 1 for other errors.  The qemu command line is
+printed before it runs; nothing is left running afterwards.
+USAGE
+}
+DEFAULT_CPU=Haswell-noTSX
+
+kernel="$SYSPTVM_TOP/build/bzImage"
+cpu=$DEFAULT_CPU mem=1G timeout=600 verbose=0 cmd='' share=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-r|--run) [ $# -ge 2 ] || { usage >&2; exit 2; }; cmd=$2; shift ;;
+	-k|--kernel) kernel=$2; shift ;;
+	-c|--cpu) cpu=$2; shift ;;
+	-m|--mem) mem=$2; shift ;;
+	-s|--share) share=$2; shift ;;
+	-t|--timeout) timeout=$2; shift ;;
+	-v|--verbose) verbose=1 ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "$prog: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$cmd" ] || { echo "$prog: --run CMD is required" >&2; usage >&2; exit 2; }
+[[ "$timeout" =~ ^[0-9]+$ ]] || { echo "$prog: --timeout takes whole seconds" >&2; exit 2; }
+[ -r "$kernel" ] || die "no kernel at $kernel: build it with 'make host-kernel' (or 'make host-kernel-stock')"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing: run 'make deps'"
+base="$SYSPTVM_TOP/build/host-initramfs.cpio.gz"
+[ -r "$base" ] || die "no $base: build it with 'make host-initramfs'"
+
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-qemu.XXXXXX")
+qemu_pid=
+# shellcheck disable=SC2317 # called from the traps
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM HUP
+	[ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2>/dev/null || true
+	rm -rf "$run_dir"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# The command, as a second cpio archive after the base one.
+printf '%s\n' "$cmd" >"$run_dir/cmd"
+printf 'file /cmd %s 0644 0 0\n' "$run_dir/cmd" >"$run_dir/list"
+"$SYSPTVM_TOP/build/gen_init_cpio" "$run_dir/list" | gzip -1 >"$run_dir/cmd.cpio.gz"
+cat "$base" "$run_dir/cmd.cpio.gz" >"$run_dir/initramfs.cpio.gz"
+
+args=(-accel tcg -cpu "$cpu" -m "$mem" -smp 2 -nographic -no-reboot
+	-kernel "$kernel" -initrd "$run_dir/initramfs.cpio.gz"
+	-append "console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}")
+if [ -n "$share" ]; then
+	[ -d "${share%%:*}" ] || die "--share: no directory ${share%%:*}"
+	args+=(-virtfs "local,path=${share%%:*},mount_tag=share,security_model=none,id=share")
+fi
+echo "$prog: qemu-system-x86_64 ${args[*]}" >&2
+qemu-system-x86_64 "${args[@]}" </dev/null >"$run_dir/console" 2>&1 &
+qemu_pid=$!
+# The watchdog holds none of our fds (a caller's $(...) would wait for it)
+# and takes its sleep along when it is cancelled.
+(
+	trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+	sleep "$timeout" &
+	sleeper=$!
+	wait "$sleeper" && touch "$run_dir/timed-out" && kill -KILL "$qemu_pid"
+) </dev/null >/dev/null 2>&1 &
+watchdog=$!
+tail_pid=
+if [ "$verbose" = 1 ]; then
+	tail -s 0.2 -n +1 -f --pid="$qemu_pid" "$run_dir/console" >&2 &
+	tail_pid=$!
+fi
+wait "$qemu_pid" || true
+qemu_pid=
+kill "$watchdog" 2>/dev/null || true
+wait "$watchdog" 2>/dev/null || true
+[ -z "$tail_pid" ] || wait "$tail_pid" 2>/dev/null || true
+tr -d '\r' <"$run_dir/console" >"$run_dir/console.txt"
+[ ! -e "$run_dir/timed-out" ] || { echo "$prog: timed out after $timeout s" >&2; exit 124; }
+status=$(sed -n 's/^SYSPTVM-STATUS \([0-9]*\)$/\1/p' "$run_dir/console.txt" | tail -n 1)
+# The command's output, without the line break that init puts before the
+# status line.
+sed -n '/^SYSPTVM-BEGIN$/,/^SYSPTVM-STATUS [0-9]*$/p' "$run_dir/console.txt" |
+	sed '1d;$d' | sed '$ { /^$/d }'
+if [ -z "$status" ]; then
+	echo "$prog: the command did not run to its end; the last lines of the console:" >&2
+	tail -n 30 "$run_dir/console.txt" | sed 's/^/  > /' >&2
+	exit 125
+fi
+exit "$status"
