@@ -32,25 +32,13 @@ if [ ! -e "$obj/.config" ] || [ "$(cat "$obj/.sysptvm-config" 2>/dev/null)" != "
 	run make -s -C "$tree" O=_build-x86_64 ARCH=x86_64 tinyconfig
 	run "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$fragment" >/dev/null
 	run make -s -C "$tree" O=_build-x86_64 ARCH=x86_64 olddefconfig
-	missing=0
-	while read -r line; do
-		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
-		grep -qxF "$line" "$obj/.config" || {
-			echo "  warning: $line requested, .config has: $(grep -E "^${line%%=*}=" "$obj/.config" || echo '(not set)')" >&2
-			missing=$((missing + 1))
-		}
-	done <"$fragment"
+	missing=$(fragment_misses "$fragment" "$obj/.config")
 	[ "$missing" -eq 0 ] || say "host-$variant: $missing option(s) of the fragment not taken"
 	echo "$want" >"$obj/.sysptvm-config"
 fi
 
-export CCACHE_DIR="${CCACHE_DIR:-$SYSPTVM_CACHE/ccache}"
-export CCACHE_BASEDIR="$SYSPTVM_CACHE"
-export CCACHE_NOHASHDIR=1
-export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-4G}"
-export KBUILD_BUILD_USER=sysptvm KBUILD_BUILD_HOST=sysptvm
-cc=gcc
-command -v ccache >/dev/null && cc="ccache gcc"
+kernel_build_env
+cc=$KERNEL_CC
 say "host-$variant: building the x86_64 bzImage (a few minutes cold, seconds when warm)"
 start=$(date +%s)
 if ! run make -C "$tree" O=_build-x86_64 ARCH=x86_64 -j"$(($(nproc) + 1))" CC="$cc" bzImage \

@@ -162,22 +162,8 @@ configure() {
 		run "$tree/scripts/config" --file "$obj/.config" --set-str LOCALVERSION "$localversion"
 	fi
 	run make -s -C "$tree" O=_build ARCH=um SUBARCH=x86_64 olddefconfig
-	# merge_config.sh only warns; say which requested options did not stick.
-	local line name missing=0
-	while read -r line; do
-		case "$line" in
-		CONFIG_*=*) name=${line%%=*} ;;
-		"# CONFIG_"*" is not set") name=${line#\# }; name=${name%% *}; line="# $name is not set" ;;
-		*) continue ;;
-		esac
-		if ! grep -qxF "$line" "$obj/.config"; then
-			if [ "${line#\#}" != "$line" ] && ! grep -q "^$name=" "$obj/.config"; then
-				continue	# absent counts as not set
-			fi
-			echo "  warning: $line requested, .config has: $(grep -E "^$name=|^# $name is not set" "$obj/.config" || echo '(absent)')" >&2
-			missing=$((missing + 1))
-		fi
-	done <"$fragment"
+	local missing
+	missing=$(fragment_misses "$fragment" "$obj/.config")
 	[ "$missing" -eq 0 ] || say "$variant: $missing option(s) of the fragment not taken (dependencies)"
 	echo "$want" >"$stamp"
 }
@@ -186,14 +172,9 @@ make_stage
 sync_tree
 configure
 
-export CCACHE_DIR="${CCACHE_DIR:-$SYSPTVM_CACHE/ccache}"
-export CCACHE_BASEDIR="$SYSPTVM_CACHE"
-export CCACHE_NOHASHDIR=1
-export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-4G}"
-export KBUILD_BUILD_USER=sysptvm KBUILD_BUILD_HOST=sysptvm
+kernel_build_env
 jobs=$(($(nproc) + 1))
-cc=gcc
-command -v ccache >/dev/null && cc="ccache gcc"
+cc=$KERNEL_CC
 
 [ -z "$localversion" ] || say "$variant: version suffix $localversion (patches: ${patches//$'\n'/ })"
 say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"

@@ -66,6 +66,42 @@ known_host_incompatibility() {	# CONFIG LOG
 	return 1
 }
 
+# merge_config.sh only warns: say which options of a config FRAGMENT did not
+# stick in the .config CONFIG (on stderr), and print how many.
+fragment_misses() {	# FRAGMENT CONFIG
+	local line name missing=0
+	while read -r line; do
+		case "$line" in
+		CONFIG_*=*) name=${line%%=*} ;;
+		"# CONFIG_"*" is not set") name=${line#\# }; name=${name%% *}; line="# $name is not set" ;;
+		*) continue ;;
+		esac
+		if ! grep -qxF "$line" "$2"; then
+			if [ "${line#\#}" != "$line" ] && ! grep -q "^$name=" "$2"; then
+				continue	# absent counts as not set
+			fi
+			echo "  warning: $line requested, .config has: $(grep -E "^$name=|^# $name is not set" "$2" || echo '(absent)')" >&2
+			missing=$((missing + 1))
+		fi
+	done <"$1"
+	echo "$missing"
+}
+
+# The environment of every kernel build, UML or native: one ccache for all
+# trees (kbuild's relative paths make their command lines alike), fixed
+# build user and host.  Sets KERNEL_CC.
+kernel_build_env() {
+	export CCACHE_DIR="${CCACHE_DIR:-$SYSPTVM_CACHE/ccache}"
+	export CCACHE_BASEDIR="$SYSPTVM_CACHE"
+	export CCACHE_NOHASHDIR=1
+	export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-4G}"
+	export KBUILD_BUILD_USER=sysptvm KBUILD_BUILD_HOST=sysptvm
+	# shellcheck disable=SC2034 # read by the build scripts
+	KERNEL_CC=gcc
+	# shellcheck disable=SC2034
+	if command -v ccache >/dev/null; then KERNEL_CC="ccache gcc"; fi
+}
+
 # The files that make up our kernel changes, in a stable order.
 series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SYSPTVM_TOP/patches/series"
