@@ -135,6 +135,7 @@ cleanup() {
 		kill -KILL -- "-$uml_pid" 2>/dev/null || true
 	fi
 	[ ${#tails[@]} -eq 0 ] || kill "${tails[@]}" 2>/dev/null || true
+	[ -z "${watchdog:-}" ] || kill "$watchdog" 2>/dev/null || true
 	[ -z "$saved_tty" ] || stty "$saved_tty" 2>/dev/null || true
 	rm -rf "$run_dir"
 	exit "$rc"
@@ -197,14 +198,9 @@ fi
 
 if [ "$timeout" -gt 0 ]; then
 	# The watchdog holds none of our fds (a caller's $(...) would wait for
-	# it) and takes its sleep along when it is cancelled.
-	(
-		trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
-		sleep "$timeout" &
-		sleeper=$!
-		wait "$sleeper" && touch "$run_dir/timed-out" &&
-			kill -TERM -- "-$uml_pid" 2>/dev/null
-	) </dev/null >/dev/null 2>&1 &
+	# it) and ends with us, however we end.
+	setpriv --pdeathsig TERM -- "$top/scripts/watchdog.sh" "$timeout" \
+		"$run_dir/timed-out" TERM "-$uml_pid" </dev/null >/dev/null 2>&1 &
 	watchdog=$!
 fi
 
@@ -213,6 +209,7 @@ wait "$uml_pid" || uml_status=$?
 uml_pid_done=$uml_pid
 uml_pid=
 [ -z "${watchdog:-}" ] || kill "$watchdog" 2>/dev/null || true
+watchdog=
 # Let the tails print what is left, then stop them.
 for t in "${tails[@]}"; do wait "$t" 2>/dev/null || true; done
 tails=()

@@ -97,6 +97,29 @@ ratio() {	# A B: A/B with 3 decimals, or empty
 		done
 		echo "$row"
 	done
+	if [ -n "$(cell host-native getpid 5)$(cell host-uml-sysemu getpid 5)" ]; then
+		echo
+		echo "## On the PTRACE_VM kernel under qemu (host)"
+		echo
+		echo "One boot of build/bzImage under qemu-system-x86_64 with TCG, where absolute times mean little: ratios within that boot."
+		echo "host-native is the workloads natively on it; host-uml-MODE is our UML on it in each mode (the UML at the counts of one scale down)."
+		echo
+		echo "| ratio | workload | value |"
+		echo "|---|---|---|"
+		for m in skipexit skipcall sysemu; do
+			r=$(ratio "$(cell host-native tracer-syscall 5)" "$(cell host-native "tracer-$m" 5)")
+			[ -z "$r" ] || echo "| native tracer: PTRACE_SYSCALL / $m (how many times faster $m is) | tracer | $r |"
+		done
+		for w in $workloads; do
+			case "$w" in tracer-*) continue ;; esac
+			for m in sysptvm ptrace; do
+				r=$(ratio "$(cell "host-uml-$m" "$w" 5)" "$(cell host-uml-sysemu "$w" 5)")
+				[ -z "$r" ] || echo "| our UML: $m / sysemu | $w | $r |"
+			done
+			r=$(ratio "$(cell host-uml-sysptvm "$w" 5)" "$(cell host-native "$w" 5)")
+			[ -z "$r" ] || echo "| our UML in sysptvm / native | $w | $r |"
+		done
+	fi
 	echo
 	echo "## Goals"
 	echo
@@ -109,6 +132,10 @@ ratio() {	# A B: A/B with 3 decimals, or empty
 	for w in $workloads; do
 		case "$w" in tracer-*) continue ;; esac
 		goal_row "nested sysptvm at least as fast as nested sysemu" "$w" nested-sysptvm nested-sysemu "<=" 1.0
+	done
+	for w in $workloads; do
+		case "$w" in tracer-*) continue ;; esac
+		goal_row "on the PTRACE_VM host, sysptvm at least as fast as sysemu" "$w" host-uml-sysptvm host-uml-sysemu "<=" 1.0
 	done
 	for c in $configs; do
 		goal_row "guest tracer: SKIPEXIT 1.8x faster than PTRACE_SYSCALL" "tracer, in $c" \

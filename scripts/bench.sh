@@ -8,9 +8,13 @@
 #
 #   scripts/bench.sh [--quick | --smoke] [--runs N] [CONFIG...]
 #
-# CONFIG: native stock ours ours-ptrace-boot nested debian-6.1 (all by
-# default).  A configuration that fails or times out is named, the others
-# still run, and the report says which results are partial.
+# CONFIG: native stock ours ours-ptrace-boot nested debian-6.1 host (all
+# by default).  host is one boot of build/bzImage under qemu
+# (scripts/qemu-host.sh): the workloads natively on the PTRACE_VM kernel
+# (host-native, the tracer's four modes included) and our UML there in its
+# three modes (host-uml-sysptvm, -sysemu, -ptrace).  A configuration that
+# fails or times out is named, the others still run, and the report says
+# which results are partial.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -32,7 +36,7 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-all_configs=(native stock ours ours-ptrace-boot nested debian-6.1)
+all_configs=(native stock ours ours-ptrace-boot nested debian-6.1 host)
 [ $# -gt 0 ] || set -- "${all_configs[@]}"
 for c; do
 	[[ " ${all_configs[*]} " == *" $c "* ]] || die "unknown configuration '$c' (${all_configs[*]})"
@@ -91,6 +95,25 @@ bench_native() {
 	[ "$rc" = 0 ] || [ "$rc" = 1 ] || echo "native: status $rc" >>"$out/partial"
 }
 
+# build/bzImage under qemu: TCG makes every instruction dearer, so the
+# UML runs at the counts of one scale down, like nested; only the ratios
+# within this one boot mean something.
+bench_host() {
+	local inner secs rc=0 cmd
+	inner=$(case "$scale" in full) echo quick ;; *) echo smoke ;; esac)
+	secs=$(case "$scale" in full) echo 7200 ;; quick) echo 3600 ;; *) echo 900 ;; esac)
+	[ -r build/bzImage ] || { echo "host: no build/bzImage ('make host-kernel')" >>"$out/partial"; return 0; }
+	say "bench: host ($scale natively, $inner in our UML, $runs run(s)): scripts/qemu-host.sh --rootfs on build/bzImage"
+	# shellcheck disable=SC2016 # expanded in the qemu guest
+	cmd='for run in $(seq '"$runs"'); do bench-workloads -s '"$scale"' | sed "s/^result /point host-native $run /"; done
+		nested-uml -m 512M /usr/local/bin/linux "bench-modes '"$inner $runs"' sysptvm sysemu ptrace" | sed "s/^point /point host-uml-/"'
+	scripts/qemu-host.sh --rootfs --timeout "$secs" --run "$cmd" >"$out/host.points" 2>"$out/host.log" || rc=$?
+	sed -n 's/^point \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1,\2,\3,\4,\5/p' \
+		"$out/host.points" >>"$csv"
+	[ "$rc" = 0 ] || { echo "host: qemu-host.sh exited with status $rc ($out/host.log)" >>"$out/partial"; cat "$out/host.log" >&2; }
+	say "bench: host: $(grep -c '^point ' "$out/host.points" || true) points"
+}
+
 start=$(date +%s)
 for c; do
 	case "$c" in
@@ -100,6 +123,7 @@ for c; do
 	ours-ptrace-boot) bench_exp ours-ptrace-boot ours-ptrace-boot - nosysemu ;;
 	nested) bench_exp nested nested nested:sysptvm,sysemu,ptrace --mem 1G ;;
 	debian-6.1) bench_exp debian-6.1 debian-6.1 - --kernel "$debian_uml" ;;
+	host) bench_host ;;
 	esac
 done
 [ -z "$(leftover_umls)" ] && say "bench: no UML process left behind (umid=$SYSPTVM_UMID_PREFIX-*)"

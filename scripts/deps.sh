@@ -13,6 +13,7 @@ packages=(
 	gnuplot-nox	# benchmark charts
 	shellcheck
 	qemu-system-x86 busybox-static	# the native host kernel under qemu
+	libcap-dev	# the kernel's seccomp selftests, built statically
 )
 
 missing=()

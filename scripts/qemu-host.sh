@@ -16,7 +16,10 @@ under qemu-system-x86_64 with TCG, run CMD (busybox sh) as root natively on
 it, print its output (stdout and stderr together) and exit with its status.
 The initramfs has busybox, the static guest programs of build/guest/bin and
 build/linux as /usr/local/bin/linux; /dev/shm is a tmpfs that allows exec,
-as UML needs.
+as UML needs.  With --rootfs, CMD runs in bash chrooted into the guests'
+Debian image instead (build/rootfs.img on a virtio disk, written to a
+snapshot that is dropped): strace, gdb, the guest programs, nested-uml and
+/usr/local/bin/linux are there, as in a guest of boot.sh.
 
 Options:
   -r, --run CMD        the command (required)
@@ -26,6 +29,8 @@ Options:
                        the XSTATE size UML finds; qemu64 has no XSAVE, so
                        UML takes its FXSAVE path there
   -m, --mem SIZE       memory (default 1G)
+  -R, --rootfs         run CMD in build/rootfs.img (see above)
+  -i, --image FILE     the image for --rootfs (default build/rootfs.img)
   -s, --share HOST:GUEST  make directory HOST available at GUEST (9p)
   -t, --timeout SEC    kill qemu after SEC seconds (default 600; status 124)
   -v, --verbose        show the kernel's console output on stderr
@@ -39,13 +44,16 @@ USAGE
 DEFAULT_CPU=Haswell-noTSX
 
 kernel="$SYSPTVM_TOP/build/bzImage"
-cpu=$DEFAULT_CPU mem=1G timeout=600 verbose=0 cmd='' share=''
+cpu=$DEFAULT_CPU mem=1G timeout=600 verbose=0 cmd='' share='' rootfs=0
+image="$SYSPTVM_TOP/build/rootfs.img"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-r|--run) [ $# -ge 2 ] || { usage >&2; exit 2; }; cmd=$2; shift ;;
 	-k|--kernel) kernel=$2; shift ;;
 	-c|--cpu) cpu=$2; shift ;;
 	-m|--mem) mem=$2; shift ;;
+	-R|--rootfs) rootfs=1 ;;
+	-i|--image) image=$2; rootfs=1; shift ;;
 	-s|--share) share=$2; shift ;;
 	-t|--timeout) timeout=$2; shift ;;
 	-v|--verbose) verbose=1 ;;
@@ -62,12 +70,14 @@ base="$SYSPTVM_TOP/build/host-initramfs.cpio.gz"
 [ -r "$base" ] || die "no $base: build it with 'make host-initramfs'"
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-qemu.XXXXXX")
-qemu_pid=
+qemu_pid='' watchdog='' tail_pid=''
 # shellcheck disable=SC2317 # called from the traps
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
 	[ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2>/dev/null || true
+	[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null || true
+	[ -z "$tail_pid" ] || kill "$tail_pid" 2>/dev/null || true
 	rm -rf "$run_dir"
 	exit "$rc"
 }
@@ -82,9 +92,15 @@ printf 'file /cmd %s 0644 0 0\n' "$run_dir/cmd" >"$run_dir/list"
 "$SYSPTVM_TOP/build/gen_init_cpio" "$run_dir/list" | gzip -1 >"$run_dir/cmd.cpio.gz"
 cat "$base" "$run_dir/cmd.cpio.gz" >"$run_dir/initramfs.cpio.gz"
 
+append="console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}"
 args=(-accel tcg -cpu "$cpu" -m "$mem" -smp 2 -nographic -no-reboot
-	-kernel "$kernel" -initrd "$run_dir/initramfs.cpio.gz"
-	-append "console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}")
+	-kernel "$kernel" -initrd "$run_dir/initramfs.cpio.gz")
+if [ "$rootfs" = 1 ]; then
+	[ -r "$image" ] || die "no root image at $image: build it with 'make rootfs'"
+	args+=(-drive "file=$image,if=virtio,format=raw,snapshot=on")
+	append+=" sysptvm.rootfs=/dev/vda"
+fi
+args+=(-append "$append")
 if [ -n "$share" ]; then
 	[ -d "${share%%:*}" ] || die "--share: no directory ${share%%:*}"
 	args+=(-virtfs "local,path=${share%%:*},mount_tag=share,security_model=none,id=share")
@@ -93,15 +109,10 @@ echo "$prog: qemu-system-x86_64 ${args[*]}" >&2
 qemu-system-x86_64 "${args[@]}" </dev/null >"$run_dir/console" 2>&1 &
 qemu_pid=$!
 # The watchdog holds none of our fds (a caller's $(...) would wait for it)
-# and takes its sleep along when it is cancelled.
-(
-	trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
-	sleep "$timeout" &
-	sleeper=$!
-	wait "$sleeper" && touch "$run_dir/timed-out" && kill -KILL "$qemu_pid"
-) </dev/null >/dev/null 2>&1 &
+# and ends with us, however we end.
+setpriv --pdeathsig TERM -- "$SYSPTVM_TOP/scripts/watchdog.sh" "$timeout" \
+	"$run_dir/timed-out" KILL "$qemu_pid" </dev/null >/dev/null 2>&1 &
 watchdog=$!
-tail_pid=
 if [ "$verbose" = 1 ]; then
 	tail -s 0.2 -n +1 -f --pid="$qemu_pid" "$run_dir/console" >&2 &
 	tail_pid=$!
@@ -110,6 +121,7 @@ wait "$qemu_pid" || true
 qemu_pid=
 kill "$watchdog" 2>/dev/null || true
 wait "$watchdog" 2>/dev/null || true
+watchdog=
 [ -z "$tail_pid" ] || wait "$tail_pid" 2>/dev/null || true
 tr -d '\r' <"$run_dir/console" >"$run_dir/console.txt"
 [ ! -e "$run_dir/timed-out" ] || { echo "$prog: timed out after $timeout s" >&2; exit 124; }

@@ -12,7 +12,8 @@ test_bench_smoke_gives_every_number() {
 	assert_eq 0 "$rc" "the exit status of scripts/bench.sh --smoke"
 	[ ! -s build/bench/partial ] || fail "partial results: $(cat build/bench/partial)"
 	for c in native stock ours-sysemu ours-ptrace ours-ptrace-boot \
-		nested-sysptvm nested-sysemu nested-ptrace debian-6.1; do
+		nested-sysptvm nested-sysemu nested-ptrace debian-6.1 \
+		host-native host-uml-sysptvm host-uml-sysemu host-uml-ptrace; do
 		# Only a known host incompatibility is a skip (scripts/lib.sh).
 		if grep -q "^$c: cannot boot on this host: " build/bench/skipped; then
 			echo "skip bench_smoke/$c: $(grep "^$c: " build/bench/skipped | cut -d' ' -f2-)" >>"$SYSPTVM_SUBRESULTS"
@@ -26,7 +27,7 @@ test_bench_smoke_gives_every_number() {
 	done
 	# Every UML configuration has the tags and SYSEMU for its processes
 	# only if it is ours: the tracer's other modes ran there.
-	for c in ours-sysemu nested-sysptvm; do
+	for c in ours-sysemu nested-sysptvm host-native; do
 		for w in tracer-skipexit tracer-skipcall tracer-sysemu; do
 			grep -qE "^$c,[0-9]+,$w,[0-9.]+,ns$" build/bench/results.csv ||
 				fail "no $w result for $c"
@@ -34,6 +35,8 @@ test_bench_smoke_gives_every_number() {
 	done
 	assert_contains "$(cat build/bench/report.md)" "| getpid | ns |" "the table in report.md"
 	assert_contains "$(cat build/bench/report.md)" "## Goals" "the goals in report.md"
+	assert_contains "$(cat build/bench/report.md)" "| native tracer: PTRACE_SYSCALL / skipexit" "the host ratios in report.md"
+	assert_contains "$(cat build/bench/report.md)" "| our UML: sysptvm / sysemu | getpid |" "the host ratios in report.md"
 	for w in getpid pipe fork exec file-tmpfs file-ext4 macro tracer-syscall; do
 		[ -s "build/bench/$w.png" ] || fail "no chart build/bench/$w.png"
 	done

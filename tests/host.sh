@@ -4,7 +4,6 @@
 # natively, and our UML drives its processes there in sysptvm mode.
 # build/bzImage-stock is the native reference without our series.
 
-QEMU=("$TOP/scripts/qemu-host.sh" --timeout 600)
 
 # On a native kernel without PTRACE_VM only the tag cases must fail
 # (PTRACE_VM_TAG_CASES, tests/lib.sh): SYSEMU and the rest are native there.
@@ -77,4 +76,132 @@ test_qemu_host_returns_the_status_and_names_its_cpu() {
 	assert_contains "$out" "out-token" "the command's output"
 	assert_contains "$out" "-cpu Haswell-noTSX" "the qemu command line it prints"
 	assert_contains "$("$TOP/scripts/qemu-host.sh" --help)" "qemu64 has no XSAVE" "--help"
+}
+
+# A time-out and a Ctrl-C leave no qemu behind.  Each run has a TMPDIR of
+# its own, which names its qemu's files on its command line.
+test_qemu_host_leaves_nothing_running() {
+	local dir pid rc=0 n=0 left
+	dir=$(tmpdir)
+	TMPDIR=$dir scripts/qemu-host.sh --timeout 5 --run 'sleep 300' >/dev/null 2>&1 || rc=$?
+	assert_eq 124 "$rc" "the status of qemu-host.sh after its --timeout"
+	[ -z "$(pgrep -f -- "$dir/" || true)" ] || fail "a qemu left running after the time-out: $(pgrep -af -- "$dir/")"
+	# As a terminal's Ctrl-C reaches it: its own process group, SIGINT
+	# not ignored as it is for a script's background job.
+	TMPDIR=$dir setsid env --default-signal=INT scripts/qemu-host.sh --run 'sleep 300' >/dev/null 2>&1 &
+	pid=$!
+	until pgrep -f -- "$dir/.*qemu|qemu.*$dir/" >/dev/null; do
+		sleep 0.1
+		n=$((n + 1))
+		[ "$n" -lt 300 ] || { kill -KILL -- "-$pid"; fail "no qemu of qemu-host.sh seen within 30 s"; }
+	done
+	kill -INT -- "-$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_eq 130 "$rc" "the status of qemu-host.sh after Ctrl-C"
+	sleep 0.5
+	# Zombies are gone already, only not yet reaped by init.
+	left=$(pgrep -g "$pid" | while read -r p; do
+		grep -qs '^State:[[:space:]]*Z' "/proc/$p/status" || ps -o pid=,args= -p "$p"
+	done || true)
+	[ -z "$left" ] || fail "processes of qemu-host.sh left after Ctrl-C: $left"
+	[ -z "$(pgrep -f -- "$dir/" || true)" ] || fail "a qemu left running after Ctrl-C: $(pgrep -af -- "$dir/")"
+	[ -z "$(ls -A "$dir")" ] || fail "files left in TMPDIR: $(ls -A "$dir")"
+	rm -rf "$dir"
+}
+
+# Our UML on the patched kernel, booted by nested-uml from the image, as
+# inside a guest: each boot parameter gives the mode it should.  (make
+# check-host runs every combination, with the guest suite in each mode.)
+# timeout: 600 s
+test_uml_on_patched_kernel_boot_parameters_give_their_modes() {
+	boot_parameter_matrix 0 nosysptvm usesysemu nosysemu "nosysptvm nosysemu"
+}
+
+# A UML of ours inside ours on the patched kernel: both in sysptvm mode.
+# timeout: 900 s
+test_uml_nested_in_uml_on_patched_kernel() {
+	local out
+	out=$(qemu_rootfs "nested-uml -m 512M -v /usr/local/bin/linux \"nested-uml -m 160M -v /usr/local/bin/linux 'echo inner-ok'\"") || true
+	echo "$out"
+	assert_eq 2 "$(grep -c "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)" <<<"$out")" \
+		"UMLs in sysptvm mode (the outer and the inner)"
+	assert_contains "$out" "inner-ok" "the inner UML's command"
+}
+
+# A host without XSAVE (-cpu qemu64): our UML takes its FXSAVE path and its
+# processes keep their x87 and SSE state.
+# timeout: 600 s
+test_uml_on_qemu64_takes_fxsave_and_keeps_fp_state() {
+	local out
+	out=$(qemu_rootfs --cpu qemu64 "grep -c -w xsave /proc/cpuinfo; nested-uml -v /usr/local/bin/linux 'fp_state_test >/tmp/t.out 2>&1; cat /tmp/t.out'") || true
+	echo "$out"
+	assert_eq 0 "$(head -n 1 <<<"$out")" "CPUs with xsave in /proc/cpuinfo under -cpu qemu64"
+	assert_contains "$out" "Checking the host's FP state for ptrace...FXSAVE (PTRACE_GETFPREGS), 512 bytes" \
+		"the FP boot line under -cpu qemu64"
+	assert_contains "$out" "$SYSPTVM_LINE" "the mode under -cpu qemu64"
+	grep -E '^(not )?ok ' <<<"$out" | report_tap fp-qemu64
+}
+
+# strace -f and gdb's stepi over a syscall instruction, natively on the
+# patched kernel (Debian's strace and gdb, from the image).
+test_native_strace_and_gdb_on_patched_kernel() {
+	local out
+	out=$(qemu_rootfs "$STRACE_CHECKS; gdb-stepi | tail -n 1") || true
+	echo "$out"
+	assert_strace_checks_pass "$out"
+	assert_contains "$out" "gdb-stepi: ok" "gdb stepi over a syscall natively"
+}
+
+# What a native kernel prints when it is in trouble.  Not the "traps: ...
+# general protection fault ip:..." and "segfault at" lines of user processes
+# (the fuzzer's tracees), which no kernel problem prints without "[#N]".
+NATIVE_KERNEL_TROUBLE='Oops|BUG:|WARNING:|Kernel panic|general protection fault.*\[#[0-9]+\]|Call Trace:'
+
+# The ptrace fuzzer natively, as root and as nobody: the kernel log stays
+# clean and the system answers afterwards.
+# timeout: 600 s
+test_native_fuzz_leaves_patched_kernel_clean() {
+	local out
+	out=$("${QEMU[@]}" --run "ptrace_fuzz -t 8 -s 1 && ptrace_fuzz -t 8 -s 2 -u 65534 &&
+		echo still-alive; dmesg | grep -E '$NATIVE_KERNEL_TROUBLE' | sed 's/^/kernel-trouble: /'") || true
+	echo "$out"
+	assert_contains "$out" "fuzz: seed=1" "the root fuzz run"
+	assert_contains "$out" "fuzz: seed=2" "the unprivileged fuzz run"
+	assert_contains "$out" "still-alive" "a command after the fuzzing"
+	assert_not_contains "$out" "kernel-trouble: " "the native kernel log after the fuzzing"
+}
+
+# The kernel's own ptrace and seccomp selftests (scripts/host-selftests.sh)
+# give the same verdict, case by case, on the patched kernel as on stock.
+# shellcheck disable=SC2016 # expanded under qemu
+# Each program's exit status is a verdict too (peeksiginfo has no TAP).
+SELFTESTS='for t in get_syscall_info peeksiginfo vmaccess get_set_sud seccomp_bpf; do
+	echo "=== $t"; /selftests/$t; echo "=== $t exit $?"; done'
+selftest_verdicts() {	# KERNEL
+	# The command's status is the last program's; the verdicts are compared.
+	{ "${QEMU[@]}" --kernel "$1" --share "$TOP/build/host-selftests:/selftests" --run "$SELFTESTS" || true; } |
+		awk '/^=== [a-z_]+ exit [0-9]+$/ { print $2 "/exit-status", ($4 == 0) ? "ok" : "FAIL"; next }
+			/^=== / { t = $2 }
+			/^(not )?ok [0-9]+ / { v = ($1 == "ok") ? "ok" : "FAIL"; if ($0 ~ /# SKIP/) v = "skip"
+				sub(/^(not )?ok [0-9]+ /, ""); sub(/ #.*/, ""); print t "/" $0, v }'
+}
+# timeout: 900 s
+test_native_selftests_same_on_patched_and_stock() {
+	local ours stock name verdict theirs
+	ours=$(selftest_verdicts build/bzImage)
+	stock=$(selftest_verdicts build/bzImage-stock)
+	echo "$ours"
+	[ "$(grep -c ' ok$' <<<"$stock")" -gt 50 ] || fail "too few passing selftest cases on build/bzImage-stock: did they run?"
+	[ "$(wc -l <<<"$ours")" = "$(wc -l <<<"$stock")" ] ||
+		echo "FAIL native-selftests/case-count ($(wc -l <<<"$ours") on build/bzImage, $(wc -l <<<"$stock") on stock)" >>"$SYSPTVM_SUBRESULTS"
+	# One case each: the same verdict on both kernels.
+	while read -r name verdict; do
+		theirs=$(awk -v n="$name" '$1 == n { print $2; exit }' <<<"$stock")
+		if [ "$verdict" = "$theirs" ]; then
+			echo "ok native-selftests/$name ($verdict on both)"
+		else
+			echo "FAIL native-selftests/$name ($verdict on build/bzImage, ${theirs:-absent} on stock)"
+		fi
+	done <<<"$ours" >>"$SYSPTVM_SUBRESULTS"
 }

@@ -98,3 +98,127 @@ report_tap() {	# PREFIX
 assert_matches() {	# HAYSTACK EXTENDED-REGEX WHAT
 	grep -qE -- "$2" <<<"$1" || fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 2000)"
 }
+
+# The boot lines of the modes, and checks that any system running our UML
+# can make in the mode of the moment (tests/modes.sh, tests/host.sh).
+# shellcheck disable=SC2034 # used by the suites
+SYSPTVM_LINE="Driving processes with PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (sysptvm)"
+SYSEMU_LINE="Driving processes with PTRACE_SYSEMU (sysemu)"
+PTRACE_LINE="Driving processes with PTRACE_SYSCALL, two stops per call (ptrace)"
+
+# In one guest: the guest suite, a workload and gdb's stepi, in the mode of
+# the moment.  Each prints one line a test can check.
+IN_MODE_CHECKS='ptrace_vm_test >/tmp/suite.out 2>&1; grep "^# Totals" /tmp/suite.out; grep "^not ok" /tmp/suite.out; workload -n 5; gdb-stepi | tail -n 1'
+
+assert_in_mode_checks_pass() {	# OUTPUT WHERE
+	assert_matches "$1" '^# Totals: pass:[1-9][0-9]* fail:0 ' "the guest suite $2"
+	assert_contains "$1" "workload: ok" "the workload $2"
+	assert_contains "$1" "gdb-stepi: ok" "gdb stepi over a syscall $2"
+}
+
+# The three boot lines DESIGN.md section 3 asks for, from the host's
+# features (0/1) and the boot parameters: the specification, written out.
+expected_boot_lines() {	# HOST-TAGS HOST-SYSEMU [PARAMS...]
+	local tags=$1 sysemu=$2 p nosysptvm=0 usesysemu=0 nosysemu=0
+	local why_not_sysptvm why_not_sysemu
+	shift 2
+	for p; do
+		case "$p" in
+		nosysptvm) nosysptvm=1 ;;
+		usesysemu) usesysemu=1 ;;
+		nosysemu) nosysemu=1 ;;
+		esac
+	done
+	if [ "$sysemu" = 0 ]; then
+		echo "Checking syscall emulation for ptrace...missing"
+		why_not_sysemu="the host lacks PTRACE_SYSEMU"
+	elif [ "$nosysemu" = 1 ]; then
+		echo "Checking syscall emulation for ptrace...(disabled)"
+		why_not_sysemu="disabled by nosysemu"
+	else
+		echo "Checking syscall emulation for ptrace...OK"
+	fi
+	if [ "$tags" = 0 ]; then
+		echo "Checking ptrace new tags for syscall emulation...unsupported"
+		why_not_sysptvm="the host lacks the PTRACE_VM tags"
+	elif [ "$nosysptvm" = 1 ]; then
+		echo "Checking ptrace new tags for syscall emulation...(disabled)"
+		why_not_sysptvm="disabled by nosysptvm"
+	else
+		echo "Checking ptrace new tags for syscall emulation...OK"
+		why_not_sysptvm="usesysemu"
+	fi
+	if [ "$tags" = 1 ] && [ "$nosysptvm" = 0 ] && [ "$usesysemu" = 0 ]; then
+		echo "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)"
+	elif [ -z "${why_not_sysemu:-}" ]; then
+		echo "$SYSEMU_LINE ($why_not_sysptvm)"
+	else
+		echo "$PTRACE_LINE (sysptvm: $why_not_sysptvm; sysemu: $why_not_sysemu)"
+	fi
+}
+
+# The summary of tests/guest/toggle-load.sh: at least MIN-FLIPS mode changes
+# (it goes on until every workload has had a round), no error, status 0.
+assert_toggle_load_passed() {	# OUTPUT STATUS MIN-FLIPS WHERE
+	local n
+	n=$(sed -n 's/^toggle-load: \([0-9]*\) mode changes .*/\1/p' <<<"$1")
+	[ -n "$n" ] || fail "no summary of toggle-load $4 in: $(printf '%s' "$1" | head -c 2000)"
+	[ "$n" -ge "$3" ] || fail "toggle-load $4 made $n mode changes, fewer than the $3 asked for"
+	assert_contains "$1" ", 0 error(s)" "the summary of toggle-load $4"
+	assert_eq 0 "$2" "the exit status of toggle-load $4"
+}
+
+# strace in a guest, or natively with the guests' image: ls, and calls
+# that succeed and fail, with -f.
+# shellcheck disable=SC2034 # used by the suites
+STRACE_CHECKS='cd /tmp && strace -o ls.trace ls -l / >/dev/null &&
+	strace -f -e trace=mkdir,rmdir,close -o dirs.trace bash -c "mkdir /tmp/d; mkdir /tmp/d; rmdir /tmp/d; exec 7>&-" ;
+	cat ls.trace dirs.trace'
+assert_strace_checks_pass() {	# OUTPUT
+	local out=$1
+	# strace pads the column before " = ".
+	assert_matches "$out" '^openat\(AT_FDCWD, "/", O_RDONLY\|O_NONBLOCK\|O_CLOEXEC\|O_DIRECTORY\) += 3$' "ls opening /"
+	assert_matches "$out" '^getdents64\(3, .*\) += [1-9][0-9]*$' "ls reading /"
+	assert_contains "$out" '+++ exited with 0 +++' "the end of ls"
+	assert_matches "$out" 'mkdir\("/tmp/d", 0777\) += 0$' "the first mkdir"
+	assert_matches "$out" 'mkdir\("/tmp/d", 0777\) += -1 EEXIST \(File exists\)$' "the second mkdir"
+	assert_matches "$out" 'rmdir\("/tmp/d"\) += 0$' "rmdir"
+	assert_matches "$out" 'close\(7\) += -1 EBADF \(Bad file descriptor\)$' "close of a closed fd"
+}
+
+# scripts/qemu-host.sh: build/bzImage (or --kernel) under qemu, natively.
+QEMU=("$TOP/scripts/qemu-host.sh" --timeout 600)
+# In the guests' image (qemu-host.sh --rootfs), natively on the kernel.
+qemu_rootfs() {	# [QEMU-OPTIONS...] CMD
+	"${QEMU[@]}" --rootfs "${@:1:$#-1}" --run "${*: -1}"
+}
+
+# Our UML on build/bzImage, booted by nested-uml (tests/guest/) from the
+# image, once for each COMBINATION of boot parameters ("" for none): its
+# boot lines are those of the specification (expected_boot_lines).  With
+# CHECKS 1, the guest suite, a workload and gdb's stepi also pass in the
+# mode each combination chose.
+boot_parameter_matrix() {	# CHECKS COMBINATION...
+	local checks=$1 out combo part line cmd script=''
+	shift
+	for combo; do
+		cmd='echo booted'
+		[ "$checks" = 0 ] || cmd=$IN_MODE_CHECKS
+		script+="echo '=== combination: ${combo:-defaults}'; nested-uml -m 256M -v /usr/local/bin/linux '$cmd' $combo;"$'\n'
+	done
+	out=$(qemu_rootfs "$script") || true
+	echo "$out"
+	for combo; do
+		part=$(sed -n "/^=== combination: ${combo:-defaults}\$/,/^=== combination/p" <<<"$out")
+		[ -n "$part" ] || fail "no output for the combination '${combo:-defaults}'"
+		# shellcheck disable=SC2086 # the combination is a word list
+		while IFS= read -r line; do
+			assert_contains "$part" "$line" "the boot log with '${combo:-defaults}' on build/bzImage"
+		done < <(expected_boot_lines 1 1 $combo)
+		if [ "$checks" = 0 ]; then
+			assert_contains "$part" "booted" "the command with '${combo:-defaults}'"
+		else
+			assert_in_mode_checks_pass "$part" "with '${combo:-defaults}' on build/bzImage"
+		fi
+	done
+}

@@ -3,14 +3,6 @@
 # sysptvm, sysemu and ptrace modes, nosysptvm, usesysemu and nosysemu,
 # /proc/sysptvm and /proc/sysemu.
 
-SYSPTVM_LINE="Driving processes with PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (sysptvm)"
-SYSEMU_LINE="Driving processes with PTRACE_SYSEMU (sysemu)"
-PTRACE_LINE="Driving processes with PTRACE_SYSCALL, two stops per call (ptrace)"
-
-# In one guest: the guest suite, a workload and gdb's stepi, in the mode of
-# the moment.  Each prints one line a test can check.
-IN_MODE_CHECKS='ptrace_vm_test >/tmp/suite.out 2>&1; grep "^# Totals" /tmp/suite.out; grep "^not ok" /tmp/suite.out; workload -n 5; gdb-stepi | tail -n 1'
-
 # Record one case of the current test; run in a subshell, so that a failed
 # assertion ends the case and not the test.
 run_case() {	# NAME FUNCTION [ARGS...]
@@ -23,57 +15,10 @@ run_case() {	# NAME FUNCTION [ARGS...]
 	fi
 }
 
-assert_in_mode_checks_pass() {	# OUTPUT WHERE
-	assert_matches "$1" '^# Totals: pass:[1-9][0-9]* fail:0 ' "the guest suite $2"
-	assert_contains "$1" "workload: ok" "the workload $2"
-	assert_contains "$1" "gdb-stepi: ok" "gdb stepi over a syscall $2"
-}
-
 # Does this machine's kernel have the PTRACE_VM tags?  Asked with the
 # tracer benchmark, independent of UML's probe: it fails without them.
 host_has_tags() {
 	build/guest/bin/ptrace_vm_bench -n 20 -m skipexit >/dev/null 2>&1
-}
-
-# The three boot lines DESIGN.md section 3 asks for, from the host's
-# features (0/1) and the boot parameters: the specification, written out.
-expected_boot_lines() {	# HOST-TAGS HOST-SYSEMU [PARAMS...]
-	local tags=$1 sysemu=$2 p nosysptvm=0 usesysemu=0 nosysemu=0
-	local why_not_sysptvm why_not_sysemu
-	shift 2
-	for p; do
-		case "$p" in
-		nosysptvm) nosysptvm=1 ;;
-		usesysemu) usesysemu=1 ;;
-		nosysemu) nosysemu=1 ;;
-		esac
-	done
-	if [ "$sysemu" = 0 ]; then
-		echo "Checking syscall emulation for ptrace...missing"
-		why_not_sysemu="the host lacks PTRACE_SYSEMU"
-	elif [ "$nosysemu" = 1 ]; then
-		echo "Checking syscall emulation for ptrace...(disabled)"
-		why_not_sysemu="disabled by nosysemu"
-	else
-		echo "Checking syscall emulation for ptrace...OK"
-	fi
-	if [ "$tags" = 0 ]; then
-		echo "Checking ptrace new tags for syscall emulation...unsupported"
-		why_not_sysptvm="the host lacks the PTRACE_VM tags"
-	elif [ "$nosysptvm" = 1 ]; then
-		echo "Checking ptrace new tags for syscall emulation...(disabled)"
-		why_not_sysptvm="disabled by nosysptvm"
-	else
-		echo "Checking ptrace new tags for syscall emulation...OK"
-		why_not_sysptvm="usesysemu"
-	fi
-	if [ "$tags" = 1 ] && [ "$nosysptvm" = 0 ] && [ "$usesysemu" = 0 ]; then
-		echo "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)"
-	elif [ -z "${why_not_sysemu:-}" ]; then
-		echo "$SYSEMU_LINE ($why_not_sysptvm)"
-	else
-		echo "$PTRACE_LINE (sysptvm: $why_not_sysptvm; sysemu: $why_not_sysemu)"
-	fi
 }
 
 # Boot the outer UML with PARAMS; check its boot lines, then the guest
@@ -228,9 +173,7 @@ test_outer_toggle_under_load() {
 	local out rc=0
 	out=$(guest_run 'toggle-load -f 1000') || rc=$?
 	echo "$out"
-	assert_contains "$out" "1000 mode changes" "the mode changes"
-	assert_contains "$out" ", 0 error(s)" "the summary"
-	assert_eq 0 "$rc" "the exit status of toggle-load"
+	assert_toggle_load_passed "$out" "$rc" 1000 "in the guest"
 }
 
 test_nested_ptrace_mode_by_parameters() {
@@ -269,8 +212,7 @@ test_nested_toggle_under_load() {
 	out=$(guest_run -m 768M "nested-uml /usr/local/bin/linux 'toggle-load -f 300 -n 2'") || rc=$?
 	echo "$out"
 	assert_contains "$out" "cycling through 3 mode(s): sysptvm sysemu ptrace" "the inner modes"
-	assert_contains "$out" ", 0 error(s)" "the summary"
-	assert_eq 0 "$rc" "the exit status of toggle-load in the inner UML"
+	assert_toggle_load_passed "$out" "$rc" 300 "in the inner UML"
 }
 
 test_ours_in_stock_uses_ptrace_mode() {

@@ -166,7 +166,8 @@ test_two_boots_run_in_parallel() {
 interrupt_and_check() {	# SIGNAL
 	local sig=$1 pid left out
 	out=$(tmpdir)/stdout
-	"${BOOT[@]}" --run 'echo guest-up; sleep 300' >"$out" 2>&1 &
+	# An odd --timeout, so that its watchdog's sleep can be found.
+	"${BOOT[@]}" --timeout 877 --run 'echo guest-up; sleep 300' >"$out" 2>&1 &
 	pid=$!
 	# Wait until the guest runs the command, not for a time.
 	for _ in $(seq 600); do
@@ -184,6 +185,12 @@ interrupt_and_check() {	# SIGNAL
 	done
 	[ -z "$left" ] || fail "after SIG$sig to boot.sh, UML processes remain: $(ps -o pid,args -p "${left//$'\n'/,}")"
 	wait "$pid" 2>/dev/null || true
+	# Its watchdog went with it, even after SIGKILL (parent-death signal).
+	for _ in $(seq 20); do
+		[ -z "$(pgrep -f '^sleep 877$' || true)" ] && break
+		sleep 0.1
+	done
+	[ -z "$(pgrep -f '^sleep 877$' || true)" ] || fail "after SIG$sig to boot.sh, its watchdog still sleeps"
 	rm -rf "$(dirname "$out")"
 }
 

@@ -21,8 +21,9 @@ done
 kernel=$1 cmd=$2
 shift 2
 
-# The inner UML maps its memory from /dev/shm (tmpfs, exec allowed).
-mountpoint -q /dev/shm || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+# The inner UML maps its memory from /dev/shm (tmpfs, exec allowed).  A
+# UML with a hostfs root and init=nested-uml's has no /dev/shm of its own.
+mountpoint -q /dev/shm || { mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 tmpfs /dev/shm; }
 dir=$(mktemp -d /tmp/nested.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 printf '%s\n' "$cmd" >"$dir/cmd"

@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# make check-host: the longer runs on the native PTRACE_VM kernel under qemu
+# (issue 11), beyond tests/host.sh, which make check runs.
+
+# Every combination of the boot parameters, with the guest suite, a
+# workload and gdb's stepi in the mode each one chose.
+# timeout: 1200 s
+test_uml_on_patched_kernel_every_boot_parameter_combination() {
+	boot_parameter_matrix 1 "" nosysptvm usesysemu nosysemu "nosysptvm usesysemu" \
+		"nosysptvm nosysemu" "usesysemu nosysemu" "nosysptvm usesysemu nosysemu"
+}
+
+# /proc/sysptvm and /proc/sysemu cycle our UML through its three modes while
+# processes make system calls, fork and fault (tests/guest/toggle-load.sh).
+# timeout: 900 s
+test_uml_on_patched_kernel_switches_modes_under_load() {
+	local out rc=0
+	out=$(qemu_rootfs "nested-uml -m 256M /usr/local/bin/linux 'toggle-load -f 300 -n 2'") || rc=$?
+	echo "$out"
+	assert_contains "$out" "cycling through 3 mode(s): sysptvm sysemu ptrace" "the modes on build/bzImage"
+	assert_toggle_load_passed "$out" "$rc" 300 "in our UML on build/bzImage"
+}
