@@ -200,7 +200,7 @@ if [ "$timeout" -gt 0 ]; then
 	# The watchdog holds none of our fds (a caller's $(...) would wait for
 	# it) and ends with us, however we end.
 	setpriv --pdeathsig TERM -- "$top/scripts/watchdog.sh" "$timeout" \
-		"$run_dir/timed-out" TERM "-$uml_pid" </dev/null >/dev/null 2>&1 &
+		"$run_dir/timed-out" TERM "-$uml_pid" $$ </dev/null >/dev/null 2>&1 &
 	watchdog=$!
 fi
 

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 	--quick) scale=quick; runs=3; shift ;;
 	--smoke) scale=smoke; runs=1; shift ;;
 	--runs) runs=$2; shift 2 ;;
-	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option '$1' (see scripts/bench.sh --help)" ;;
 	*) break ;;
 	esac
@@ -105,11 +105,16 @@ bench_host() {
 	[ -r build/bzImage ] || { echo "host: no build/bzImage ('make host-kernel')" >>"$out/partial"; return 0; }
 	say "bench: host ($scale natively, $inner in our UML, $runs run(s)): scripts/qemu-host.sh --rootfs on build/bzImage"
 	# shellcheck disable=SC2016 # expanded in the qemu guest
-	cmd='for run in $(seq '"$runs"'); do bench-workloads -s '"$scale"' | sed "s/^result /point host-native $run /"; done
-		nested-uml -m 512M /usr/local/bin/linux "bench-modes '"$inner $runs"' sysptvm sysemu ptrace" | sed "s/^point /point host-uml-/"'
+	cmd='set -o pipefail; st=0
+		for run in $(seq '"$runs"'); do
+			bench-workloads -s '"$scale"' | sed "s/^result /point host-native $run /; s/^failed /point-failed host-native $run /" || st=1
+		done
+		nested-uml -m 512M /usr/local/bin/linux "bench-modes '"$inner $runs"' sysptvm sysemu ptrace" | sed -E "s/^(point|point-failed) /\1 host-uml-/" || st=1
+		exit $st'
 	scripts/qemu-host.sh --rootfs --timeout "$secs" --run "$cmd" >"$out/host.points" 2>"$out/host.log" || rc=$?
 	sed -n 's/^point \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1,\2,\3,\4,\5/p' \
 		"$out/host.points" >>"$csv"
+	grep '^point-failed ' "$out/host.points" | sed 's/^point-failed \([^ ]*\) \([^ ]*\) \(.*\)/bench: workload \3 failed in \1, run \2/' >&2 || true
 	[ "$rc" = 0 ] || { echo "host: qemu-host.sh exited with status $rc ($out/host.log)" >>"$out/partial"; cat "$out/host.log" >&2; }
 	say "bench: host: $(grep -c '^point ' "$out/host.points" || true) points"
 }

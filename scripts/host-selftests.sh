@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the kernel's own ptrace and seccomp selftests, statically, from the
 # pristine Debian source, to run natively under qemu on build/bzImage and on
-# build/bzImage-stock (tests/check-host/native.sh).
+# build/bzImage-stock (tests/host.sh).
 #   scripts/host-selftests.sh OUTDIR
 # The uapi headers are those of the same source (make headers_install), so
 # the tests see the 6.12 interface, not the build machine's linux-libc-dev.

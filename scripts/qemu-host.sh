@@ -69,8 +69,7 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing: 
 base="$SYSPTVM_TOP/build/host-initramfs.cpio.gz"
 [ -r "$base" ] || die "no $base: build it with 'make host-initramfs'"
 
-run_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-qemu.XXXXXX")
-qemu_pid='' watchdog='' tail_pid=''
+run_dir='' qemu_pid='' watchdog='' tail_pid=''
 # shellcheck disable=SC2317 # called from the traps
 cleanup() {
 	local rc=$?
@@ -78,13 +77,14 @@ cleanup() {
 	[ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2>/dev/null || true
 	[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null || true
 	[ -z "$tail_pid" ] || kill "$tail_pid" 2>/dev/null || true
-	rm -rf "$run_dir"
+	[ -z "$run_dir" ] || rm -rf "$run_dir"
 	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-qemu.XXXXXX")
 
 # The command, as a second cpio archive after the base one.
 printf '%s\n' "$cmd" >"$run_dir/cmd"
@@ -111,7 +111,7 @@ qemu_pid=$!
 # The watchdog holds none of our fds (a caller's $(...) would wait for it)
 # and ends with us, however we end.
 setpriv --pdeathsig TERM -- "$SYSPTVM_TOP/scripts/watchdog.sh" "$timeout" \
-	"$run_dir/timed-out" KILL "$qemu_pid" </dev/null >/dev/null 2>&1 &
+	"$run_dir/timed-out" KILL "$qemu_pid" $$ </dev/null >/dev/null 2>&1 &
 watchdog=$!
 if [ "$verbose" = 1 ]; then
 	tail -s 0.2 -n +1 -f --pid="$qemu_pid" "$run_dir/console" >&2 &
@@ -124,12 +124,12 @@ wait "$watchdog" 2>/dev/null || true
 watchdog=
 [ -z "$tail_pid" ] || wait "$tail_pid" 2>/dev/null || true
 tr -d '\r' <"$run_dir/console" >"$run_dir/console.txt"
-[ ! -e "$run_dir/timed-out" ] || { echo "$prog: timed out after $timeout s" >&2; exit 124; }
 status=$(sed -n 's/^SYSPTVM-STATUS \([0-9]*\)$/\1/p' "$run_dir/console.txt" | tail -n 1)
-# The command's output, without the line break that init puts before the
-# status line.
-sed -n '/^SYSPTVM-BEGIN$/,/^SYSPTVM-STATUS [0-9]*$/p' "$run_dir/console.txt" |
-	sed '1d;$d' | sed '$ { /^$/d }'
+# The command's output, also when it did not finish, without the line break
+# that init puts before the status line.
+awk '/^SYSPTVM-BEGIN$/ { on = 1; next } /^SYSPTVM-STATUS [0-9]+$/ { on = 0 } on' \
+	"$run_dir/console.txt" | sed '$ { /^$/d }'
+[ ! -e "$run_dir/timed-out" ] || { echo "$prog: timed out after $timeout s" >&2; exit 124; }
 if [ -z "$status" ]; then
 	echo "$prog: the command did not run to its end; the last lines of the console:" >&2
 	tail -n 30 "$run_dir/console.txt" | sed 's/^/  > /' >&2

@@ -90,7 +90,7 @@ test_qemu_host_leaves_nothing_running() {
 	# not ignored as it is for a script's background job.
 	TMPDIR=$dir setsid env --default-signal=INT scripts/qemu-host.sh --run 'sleep 300' >/dev/null 2>&1 &
 	pid=$!
-	until pgrep -f -- "$dir/.*qemu|qemu.*$dir/" >/dev/null; do
+	until pgrep -f -- "^qemu-system-x86_64 .*$dir/" >/dev/null; do
 		sleep 0.1
 		n=$((n + 1))
 		[ "$n" -lt 300 ] || { kill -KILL -- "-$pid"; fail "no qemu of qemu-host.sh seen within 30 s"; }
@@ -122,7 +122,7 @@ test_uml_on_patched_kernel_boot_parameters_give_their_modes() {
 # timeout: 900 s
 test_uml_nested_in_uml_on_patched_kernel() {
 	local out
-	out=$(qemu_rootfs "nested-uml -m 512M -v /usr/local/bin/linux \"nested-uml -m 160M -v /usr/local/bin/linux 'echo inner-ok'\"") || true
+	out=$(qemu_rootfs --timeout 800 "nested-uml -m 512M -v /usr/local/bin/linux \"nested-uml -m 160M -v /usr/local/bin/linux 'echo inner-ok'\"") || true
 	echo "$out"
 	assert_eq 2 "$(grep -c "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)" <<<"$out")" \
 		"UMLs in sysptvm mode (the outer and the inner)"

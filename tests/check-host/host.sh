@@ -15,7 +15,7 @@ test_uml_on_patched_kernel_every_boot_parameter_combination() {
 # timeout: 900 s
 test_uml_on_patched_kernel_switches_modes_under_load() {
 	local out rc=0
-	out=$(qemu_rootfs "nested-uml -m 256M /usr/local/bin/linux 'toggle-load -f 300 -n 2'") || rc=$?
+	out=$(qemu_rootfs --timeout 800 "nested-uml -m 256M /usr/local/bin/linux 'toggle-load -f 300 -n 2'") || rc=$?
 	echo "$out"
 	assert_contains "$out" "cycling through 3 mode(s): sysptvm sysemu ptrace" "the modes on build/bzImage"
 	assert_toggle_load_passed "$out" "$rc" 300 "in our UML on build/bzImage"
