@@ -101,3 +101,35 @@ test_fuzz_leaves_guest_healthy() {
 	assert_contains "$out" "still-alive" "a command after the fuzzing"
 	assert_eq 0 "$(tail -n1 <<<"$out")" "oops/BUG/WARNING lines in dmesg"
 }
+
+# /proc/PID/syscall (issue 13, item 3) of a process blocked in a call reads
+# as natively: the number, six arguments, the user stack pointer and the
+# instruction pointer, these in the process's stack and in code it maps
+# executable.  The same script runs natively on this host first, as the
+# reference; stock UML has no such file.
+# shellcheck disable=SC2016 # expanded where it runs
+PROC_SYSCALL_CHECK='sleep 100 & p=$!
+for _ in $(seq 100); do read -r nr _ </proc/$p/syscall; [ "$nr" = 230 ] && break; sleep 0.1; done
+line=$(cat /proc/$p/syscall); echo "syscall: $line"
+read -r _ _ _ _ _ _ _ sp pc <<<"$line"
+while read -r range perms _ _ _ name; do
+	s=$((16#${range%-*})) e=$((16#${range#*-}))
+	[ $((sp)) -ge $s ] && [ $((sp)) -lt $e ] && echo "sp in: $name"
+	[ $((pc)) -ge $s ] && [ $((pc)) -lt $e ] && echo "pc in: $perms"
+done </proc/$p/maps
+kill $p'
+assert_proc_syscall_as_native() {	# OUTPUT WHERE
+	# clock_nanosleep is 230 on x86_64.
+	assert_matches "$1" '^syscall: 230( 0x[0-9a-f]+){8}$' "/proc/PID/syscall of a sleeping process $2"
+	assert_contains "$1" "sp in: [stack]" "its stack pointer $2"
+	assert_matches "$1" '^pc in: r-xp$' "its instruction pointer $2"
+}
+test_proc_pid_syscall_of_a_blocked_process() {
+	local out
+	out=$(bash -c "$PROC_SYSCALL_CHECK")
+	echo "natively on $(uname -r): $out"
+	assert_proc_syscall_as_native "$out" "natively (the reference)"
+	out=$(guest_run "$PROC_SYSCALL_CHECK")
+	echo "in the guest: $out"
+	assert_proc_syscall_as_native "$out" "in the guest"
+}
