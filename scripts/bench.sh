@@ -54,6 +54,12 @@ debian_uml="$("$SYSPTVM_TOP/rootfs/mkbase.sh")/usr/bin/linux.uml"
 export SYSPTVM_UMID_PREFIX="sysptvm-bench-$$"
 leftover_umls() { pgrep -f -- "umid=$SYSPTVM_UMID_PREFIX-" || true; }
 
+# The "point CONFIG RUN WORKLOAD VALUE UNIT" lines of FILE, into the CSV.
+points_to_csv() {	# FILE
+	sed -n 's/^point \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1,\2,\3,\4,\5/p' \
+		"$1" >>"$csv"
+}
+
 # Run one configuration: bench.exp's points go to the CSV.
 bench_exp() {	# NAME LABEL MODES [BOOT-ARGS...]
 	local name=$1 label=$2 modes=$3 rc=0
@@ -63,8 +69,7 @@ bench_exp() {	# NAME LABEL MODES [BOOT-ARGS...]
 	# incompatibilities); under pipefail, rc is bench.exp's status.
 	tests/expect/bench.exp "$SYSPTVM_TOP" "$label" "$scale" "$runs" "$modes" "$@" \
 		2>&1 >"$out/$name.points" | tee "$out/$name.log" >&2 || rc=$?
-	sed -n 's/^point \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1,\2,\3,\4,\5/p' \
-		"$out/$name.points" >>"$csv"
+	points_to_csv "$out/$name.points"
 	if [ "$rc" != 0 ] && [ ! -s "$out/$name.points" ] &&
 		why=$(known_host_incompatibility "$name" "$out/$name.log"); then
 		echo "$name: cannot boot on this host: $why" >>"$out/skipped"
@@ -112,8 +117,7 @@ bench_host() {
 		nested-uml -m 512M /usr/local/bin/linux "bench-modes '"$inner $runs"' sysptvm sysemu ptrace" | sed -E "s/^(point|point-failed) /\1 host-uml-/" || st=1
 		exit $st'
 	scripts/qemu-host.sh --rootfs --timeout "$secs" --run "$cmd" >"$out/host.points" 2>"$out/host.log" || rc=$?
-	sed -n 's/^point \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1,\2,\3,\4,\5/p' \
-		"$out/host.points" >>"$csv"
+	points_to_csv "$out/host.points"
 	grep '^point-failed ' "$out/host.points" | sed 's/^point-failed \([^ ]*\) \([^ ]*\) \(.*\)/bench: workload \3 failed in \1, run \2/' >&2 || true
 	[ "$rc" = 0 ] || { echo "host: qemu-host.sh exited with status $rc ($out/host.log)" >>"$out/partial"; cat "$out/host.log" >&2; }
 	say "bench: host: $(grep -c '^point ' "$out/host.points" || true) points"

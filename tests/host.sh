@@ -4,24 +4,14 @@
 # natively, and our UML drives its processes there in sysptvm mode.
 # build/bzImage-stock is the native reference without our series.
 
-
 # On a native kernel without PTRACE_VM only the tag cases must fail
 # (PTRACE_VM_TAG_CASES, tests/lib.sh): SYSEMU and the rest are native there.
 
-# Boot a kernel under qemu that runs our UML (hostfs root: the initramfs)
-# with an init that runs the guest suite, and print the UML's log.
+# Boot a kernel under qemu that runs our UML (nested-uml, from the image)
+# with the guest suite as its command, and print the UML's log.
 uml_in_qemu() {	# QEMU-OPTIONS...
-	local dir
-	dir=$(tmpdir)
-	printf '%s\n' '#!/bin/sh' 'mount -t proc proc /proc' \
-		'/usr/local/bin/ptrace_vm_test >/tmp/t.out 2>&1' \
-		'echo "inner-status $?"' \
-		'/bin/busybox grep -E "^(not ok|# Totals)" /tmp/t.out' \
-		'/bin/busybox poweroff -f' >"$dir/uml-init"
-	chmod +x "$dir/uml-init"
-	"${QEMU[@]}" "$@" --share "$dir:/share" --run \
-		'timeout 500 linux mem=256M rootfstype=hostfs rootflags=/ rw init=/share/uml-init con=null con0=null,fd:1 >/tmp/u.log 2>&1; cat /tmp/u.log'
-	rm -rf "$dir"
+	qemu_rootfs "$@" "nested-uml -m 256M -v /usr/local/bin/linux 'ptrace_vm_test >/tmp/t.out 2>&1
+		echo \"inner-status \$?\"; grep -E \"^(not ok|# Totals)\" /tmp/t.out'"
 }
 
 test_native_ptrace_vm_suite_on_patched_kernel() {
