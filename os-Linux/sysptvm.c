@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <sys/user.h>
 #include <init.h>
+#include <mm_id.h>
 #include <os.h>
 #include <ptrace_user.h>
 #include <sysdep/ptrace.h>
@@ -424,28 +425,30 @@ int os_sysemu_set(int on)
 	return set_switch(&use_sysemu, sysemu_available(), on);
 }
 
-/* Resume with PTRACE_SYSCALL and wait for the exit stop of the call. */
-static int run_to_exit_stop(int pid)
+/* Wait for the next stop of the process; 0 or a negative errno. */
+static int wait_stop(int pid, int *status)
 {
-	int status, n;
+	int n;
 
-	if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0) {
-		n = -errno;
-		os_warn("%s: PTRACE_SYSCALL of process %d failed, errno = %d\n",
-			__func__, pid, -n);
-		return n;
-	}
-	CATCH_EINTR(n = waitpid(pid, &status, WUNTRACED | __WALL));
+	CATCH_EINTR(n = waitpid(pid, status, WUNTRACED | __WALL));
 	if (n < 0) {
 		n = -errno;
 		os_warn("%s: wait for process %d failed, errno = %d\n",
 			__func__, pid, -n);
 		return n;
 	}
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != (SIGTRAP | 0x80)) {
-		os_warn("%s: expected the exit stop of a call of process %d, got status = 0x%x\n",
-			__func__, pid, status);
-		return -EINVAL;
+	return 0;
+}
+
+static int resume_process(int pid, int request, unsigned long addr)
+{
+	int err;
+
+	if (ptrace(request, pid, addr, 0) < 0) {
+		err = -errno;
+		os_warn("%s: ptrace request %d (addr %#lx) on process %d failed, errno = %d\n",
+			__func__, request, addr, pid, -err);
+		return err;
 	}
 	return 0;
 }
@@ -453,51 +456,103 @@ static int run_to_exit_stop(int pid)
 #define X86_EFLAGS_TF 0x100
 
 /*
- * The one place that decides how a process is resumed, from the mode of
- * this moment; @resume keeps it so that the stop that follows is read the
+ * Before PTRACE_SETREGS: how to resume the process, from the mode of this
+ * moment.  @resume keeps it, so that the stop that follows is read the
  * same way, whatever the mode is by then.
- *
- * The process may sit in the entry stop of a call that another mode
- * handled.  Its registers say orig_ax = -1 (userspace() sets it), so no
- * call runs whatever the request; a PTRACE_SYSEMU or SKIPCALL resume ends
- * that stop without more, and a plain PTRACE_SYSCALL gives the call's exit
- * stop, which os_ptrace_syscall_stop() recognises.
  *
  * Single steps: sysemu mode has PTRACE_SYSEMU_SINGLESTEP.  The others
  * cannot use PTRACE_SINGLESTEP, which has no syscall-entry stop: the host
  * would run any call the step makes (a prefixed syscall, or one after a
  * mov to %ss, whose trap comes an instruction late).  They resume as usual,
- * so every call still stops at its entry, with the trap flag set, so that
- * the CPU traps after one instruction.  UML's own trap follows a call.
+ * so every call still stops at its entry, with the trap flag set in the
+ * registers that PTRACE_SETREGS writes, so that the CPU traps after one
+ * instruction.  UML's own trap follows a call.
  */
-int os_ptrace_resume(int pid, int singlestep, unsigned long *gp,
-		     struct os_resume *resume)
+void os_ptrace_prepare(int singlestep, unsigned long *gp,
+		       struct os_resume *resume)
 {
 	enum sysptvm_mode mode = current_mode();
 
+	resume->mode = mode;
 	resume->addr = 0;
-	resume->follow_to_exit = 0;
 	resume->forced_tf = 0;
 	if (mode == MODE_SYSEMU) {
 		resume->request = singlestep ? PTRACE_SYSEMU_SINGLESTEP
 					     : PTRACE_SYSEMU;
-	} else if (mode == MODE_SYSPTVM) {
-		resume->request = PTRACE_SYSCALL;
-		resume->addr = PTRACE_SYSCALL_SKIPCALL;
-	} else {
-		resume->request = PTRACE_SYSCALL;
-		resume->follow_to_exit = 1;
+		return;
 	}
-
-	if (mode != MODE_SYSEMU && singlestep &&
-	    !(REGS_EFLAGS(gp) & X86_EFLAGS_TF)) {
-		if (ptrace(PTRACE_POKEUSER, pid, HOST_EFLAGS * sizeof(long),
-			   REGS_EFLAGS(gp) | X86_EFLAGS_TF) < 0)
-			return -errno;
+	resume->request = PTRACE_SYSCALL;
+	if (mode == MODE_SYSPTVM)
+		resume->addr = PTRACE_SYSCALL_SKIPCALL;
+	if (singlestep && !(REGS_EFLAGS(gp) & X86_EFLAGS_TF)) {
+		REGS_EFLAGS(gp) |= X86_EFLAGS_TF;
 		resume->forced_tf = 1;
 	}
-	if (ptrace(resume->request, pid, resume->addr, 0) < 0)
-		return -errno;
+}
+
+/*
+ * Ptrace mode: the process sits in the entry stop of a call that UML
+ * handled, made in mode @made_by.  PTRACE_SETREGS gave it orig_ax = -1,
+ * so the host runs no call, and the result in ax, which the host leaves
+ * as it is for call -1.  Run it to the exit stop of that call; 1 if it got
+ * there, 0 if it stopped otherwise (@status says how), or a negative
+ * errno.
+ *
+ * From an entry stop of PTRACE_SYSCALL the exit stop follows.  From one of
+ * PTRACE_SYSEMU (a switch from sysemu mode) it does too on today's hosts,
+ * but the host names the stop (PTRACE_GETEVENTMSG) where run-time
+ * switching is possible at all, so ask it rather than assume.
+ */
+static int run_to_exit_stop(int pid, int made_by, int *status)
+{
+	int err = resume_process(pid, PTRACE_SYSCALL, 0);
+
+	if (!err)
+		err = wait_stop(pid, status);
+	if (err)
+		return err;
+	if (!WIFSTOPPED(*status) || WSTOPSIG(*status) != (SIGTRAP | 0x80))
+		return 0;
+	if (made_by == MODE_SYSEMU &&
+	    stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_ENTRY)
+		return 0;
+	return 1;
+}
+
+/*
+ * Resume the process as os_ptrace_prepare() said and wait for its next
+ * stop (@status).  Each mode gives one syscall stop per call to
+ * userspace(), an entry stop, and @mm records it: in sysemu and sysptvm
+ * modes the next resume ends it without more; in ptrace mode the process
+ * first runs to the exit stop of the call it stopped for, here.
+ *
+ * A process may sit in an entry stop that another mode made, or the stub
+ * may have run since (mem.c then clears mm->syscall_stop).  A PTRACE_SYSEMU
+ * or SKIPCALL resume ends any entry stop; orig_ax is -1, so no call runs.
+ *
+ * Returns 0, or a negative errno, which it has told.
+ */
+int os_ptrace_resume(int pid, struct mm_id *mm, struct os_resume *resume,
+		     int *status)
+{
+	int err;
+
+	if (resume->mode == MODE_PTRACE && mm->syscall_stop) {
+		err = run_to_exit_stop(pid, mm->syscall_stop - 1, status);
+		if (err < 0)
+			return err;
+		if (!err)
+			goto stopped;
+	}
+	err = resume_process(pid, resume->request, resume->addr);
+	if (!err)
+		err = wait_stop(pid, status);
+	if (err)
+		return err;
+stopped:
+	mm->syscall_stop = WIFSTOPPED(*status) &&
+			   WSTOPSIG(*status) == (SIGTRAP | 0x80) ?
+			   resume->mode + 1 : 0;
 	return 0;
 }
 
@@ -506,32 +561,4 @@ void os_ptrace_stopped(const struct os_resume *resume, unsigned long *gp)
 {
 	if (resume->forced_tf)
 		REGS_EFLAGS(gp) &= ~X86_EFLAGS_TF;
-}
-
-/*
- * A syscall stop after os_ptrace_resume(): 1 if it is a call for UML to
- * handle, 0 if it is the exit stop of a call handled before a mode switch,
- * or a negative errno.  In ptrace mode the call is nullified (number -1:
- * not getpid(), whose number is mkdir() for a call made by int $0x80) and
- * followed to its exit stop; UML's result is written there by the next
- * resume.
- */
-int os_ptrace_syscall_stop(int pid, const struct os_resume *resume,
-			   unsigned long *gp)
-{
-	int err;
-
-	if (!resume->follow_to_exit)
-		return 1;
-	if (PT_SYSCALL_NR(gp) == -1 &&
-	    stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_EXIT)
-		return 0;
-	if (ptrace(PTRACE_POKEUSER, pid, PT_SYSCALL_NR_OFFSET, -1) < 0) {
-		err = -errno;
-		os_warn("%s: cannot nullify a call of process %d, errno = %d\n",
-			__func__, pid, -err);
-		return err;
-	}
-	err = run_to_exit_stop(pid);
-	return err ? err : 1;
 }

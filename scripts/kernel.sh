@@ -96,6 +96,7 @@ make_stage() {
 	# The project's own files, see DESIGN.md section 4.
 	install_dir "$SYSPTVM_TOP/arch-um" arch/um/kernel '*.c' '*.h'
 	install_dir "$SYSPTVM_TOP/arch-um/include/shared" arch/um/include/shared '*.h'
+	install_dir "$SYSPTVM_TOP/arch-um/include/asm" arch/um/include/asm '*.h'
 	install_dir "$SYSPTVM_TOP/os-Linux" arch/um/os-Linux '*.c' '*.h'
 	install_dir "$SYSPTVM_TOP/arch-um/x86" arch/x86/um '*.c' '*.h'
 	install_dir "$SYSPTVM_TOP/os-Linux/x86" arch/x86/um/os-Linux '*.c' '*.h'

@@ -4,7 +4,8 @@
  * and its tracers see it.
  *
  * The state lives in the process's own registers, regs->fp, as the host's
- * ptrace gave it at the last stop: an XSAVE area of host_fp_size bytes in
+ * ptrace gives it (read out when needed: see arch/um/kernel/lazyfp.c): an
+ * XSAVE area of host_fp_size bytes in
  * the standard format (the NT_X86_XSTATE regset), whose software-reserved
  * bytes start with the host's XCR0, or, on a host without XSAVE, the
  * 512-byte FXSAVE area.  The first 512 bytes have the FXSAVE layout either
@@ -23,6 +24,8 @@
 #include <asm/sigcontext.h>
 #include <asm/ucontext.h>
 #include <asm/user.h>
+#include <asm/lazyfp.h>
+#include <linux/elfcore.h>
 #include <registers.h>
 #include <sysptvm.h>
 #include "fpstate.h"
@@ -127,6 +130,8 @@ int um_fpstate_to_sigframe(void __user *to, struct pt_regs *regs)
 	struct _fpx_sw_bytes sw = { 0 };
 	u64 xfeatures;
 
+	if (um_fp_sync(current))
+		return -EFAULT;
 	if (!fp_is_xstate()) {
 		if (copy_to_user(to, regs->regs.fp, FXSAVE_SIZE) ||
 		    copy_to_user(&fx->sw_reserved, &sw, sizeof(sw)))
@@ -173,7 +178,8 @@ static void reset_fpstate(struct pt_regs *regs, u32 mxcsr_mask)
  * is not taken: the process gets the init state and sigreturn fails
  * (SIGSEGV), as for a bad frame.
  */
-int um_fpstate_from_sigframe(struct pt_regs *regs, const void __user *from)
+static int fpstate_from_sigframe(struct pt_regs *regs,
+				 const void __user *from)
 {
 	const struct _fpstate_64 __user *ufx = from;
 	struct _fpstate_64 *fx = fxsave_of(regs);
@@ -232,24 +238,48 @@ int um_fpstate_from_sigframe(struct pt_regs *regs, const void __user *from)
 	return 0;
 }
 
+int um_fpstate_from_sigframe(struct pt_regs *regs, const void __user *from)
+{
+	int err = um_fp_sync(current);
+
+	if (err)
+		return err;
+	err = fpstate_from_sigframe(regs, from);
+	um_fp_changed(current);
+	return err;
+}
+
 /*
  * PTRACE_GETFPREGS and NT_PRFPREG: the FXSAVE part of the tracee's own
  * state; as native, the bytes after the xmm registers read as zero.
  */
-void um_fpregs_get_to(struct task_struct *child, struct user_i387_struct *buf)
+int um_fpregs_get_to(struct task_struct *child, struct user_i387_struct *buf)
 {
+	int err = um_fp_sync(child);
+
+	if (err)
+		return err;
 	memcpy(buf, child->thread.regs.regs.fp, sizeof(*buf));
 	memset(buf->padding, 0, sizeof(buf->padding));
+	return 0;
 }
 
 int um_fpregs_get(struct task_struct *child, struct user_i387_struct __user *buf)
 {
 	struct user_i387_struct fp;
+	int err = um_fpregs_get_to(child, &fp);
 
-	um_fpregs_get_to(child, &fp);
+	if (err)
+		return err;
 	if (copy_to_user(buf, &fp, sizeof(fp)))
 		return -EFAULT;
 	return 0;
+}
+
+/* A core dump's NT_PRFPREG note, taken as PTRACE_GETFPREGS takes it. */
+int elf_core_copy_task_fpregs(struct task_struct *t, elf_fpregset_t *fpu)
+{
+	return um_fpregs_get_to(t, fpu) == 0;
 }
 
 /*
@@ -264,8 +294,12 @@ int um_fpregs_set_from(struct task_struct *child,
 	struct pt_regs *regs = &child->thread.regs;
 	struct _fpstate_64 *fx = fxsave_of(regs);
 	struct _fpstate_64 new;
-	u32 mask = mxcsr_mask_of(regs);
+	u32 mask;
+	int err = um_fp_sync(child);
 
+	if (err)
+		return err;
+	mask = mxcsr_mask_of(regs);
 	BUILD_BUG_ON(sizeof(new) != sizeof(*buf));
 	memcpy(&new, buf, sizeof(new));
 	if (new.mxcsr & ~mask)
@@ -274,6 +308,7 @@ int um_fpregs_set_from(struct task_struct *child,
 	memcpy(fx, &new, offsetof(struct _fpstate_64, sw_reserved));
 	if (fp_is_xstate())
 		xsave_hdr_of(regs)->xfeatures |= XFEATURE_MASK_FPSSE;
+	um_fp_changed(child);
 	return 0;
 }
 
@@ -292,6 +327,7 @@ int um_fpregs_set(struct task_struct *child,
  * take, checked as native xstateregs_set() checks it: a standard-format
  * header, features that a UML process may have (not the AMX tile data,
  * which needs a permission no UML process gets), no reserved MXCSR bits.
+ * The caller has the whole area, read out with um_fp_sync() if partial.
  */
 int um_xstate_set_from(struct task_struct *child, const void *xsave)
 {
@@ -311,5 +347,6 @@ int um_xstate_set_from(struct task_struct *child, const void *xsave)
 	memcpy(regs->regs.fp, xsave, host_fp_size);
 	fx->sw_reserved = host_sw;
 	fx->mxcsr_mask = mask;
+	um_fp_changed(child);
 	return 0;
 }

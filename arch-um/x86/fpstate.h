@@ -16,8 +16,8 @@ unsigned long um_sigframe_fp_size(void);
 unsigned long um_sigframe_uc_flags(void);
 int um_fpstate_to_sigframe(void __user *to, struct pt_regs *regs);
 int um_fpstate_from_sigframe(struct pt_regs *regs, const void __user *from);
-void um_fpregs_get_to(struct task_struct *child,
-		      struct user_i387_struct *buf);
+int um_fpregs_get_to(struct task_struct *child,
+		     struct user_i387_struct *buf);
 int um_fpregs_get(struct task_struct *child,
 		  struct user_i387_struct __user *buf);
 int um_fpregs_set(struct task_struct *child,

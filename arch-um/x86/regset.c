@@ -21,6 +21,7 @@
 #include <linux/string.h>
 #include <asm/ptrace.h>
 #include <asm/user.h>
+#include <asm/lazyfp.h>
 #include <registers.h>
 #include "fpstate.h"
 
@@ -69,8 +70,10 @@ static int fpregs_get(struct task_struct *target,
 		      const struct user_regset *regset, struct membuf to)
 {
 	struct user_i387_struct fp;
+	int err = um_fpregs_get_to(target, &fp);
 
-	um_fpregs_get_to(target, &fp);
+	if (err)
+		return err;
 	return membuf_write(&to, &fp, sizeof(fp));
 }
 
@@ -101,8 +104,13 @@ static int xstate_active(struct task_struct *target,
 static int xstate_get(struct task_struct *target,
 		      const struct user_regset *regset, struct membuf to)
 {
+	int err;
+
 	if (host_fp_size <= FXSAVE_SIZE)
 		return -ENODEV;
+	err = um_fp_sync(target);
+	if (err)
+		return err;
 	return membuf_write(&to, target->thread.regs.regs.fp, host_fp_size);
 }
 
@@ -118,6 +126,9 @@ static int xstate_set(struct task_struct *target,
 		return -ENODEV;
 	if (pos || count < XSAVE_MIN_SIZE || count > host_fp_size)
 		return -EFAULT;
+	err = um_fp_sync(target);
+	if (err)
+		return err;
 	xsave = kmemdup(target->thread.regs.regs.fp, host_fp_size, GFP_KERNEL);
 	if (!xsave)
 		return -ENOMEM;
