@@ -86,6 +86,53 @@ test_gdb_shows_vector_registers() {
 	assert_contains "$out" "gdb-fpregs: ok" "gdb-fpregs"
 }
 
+# The FP state in every mode (issue 12: UML moves it only when it must),
+# outer and nested: fp_state_test (signal frames, tracers, regsets),
+# gdb-fpregs and fp_threads (threads, fork, vfork and signal handlers that
+# keep their own vector registers).  In the default mode of the outer UML
+# the tests above and test_fp_threads_in_guest run them.
+FP_EVERY_MODE_CHECKS='fp_state_test >/tmp/fp.out 2>&1; echo "fp_state_test status $?"
+	grep -E "^(not )?ok " /tmp/fp.out | sed "s/^/fp: /"
+	gdb-fpregs | tail -n 1; fp_threads -t 3 -n 100'
+
+fp_checks_pass() {	# OUTPUT WHERE
+	assert_contains "$1" "fp_state_test status 0" "fp_state_test $2"
+	assert_not_contains "$1" "fp: not ok" "fp_state_test $2"
+	assert_contains "$1" "gdb-fpregs: ok" "gdb-fpregs $2"
+	assert_contains "$1" "fp_threads: ok" "fp_threads $2"
+}
+
+fp_outer_case() {	# PARAMS
+	local out
+	out=$(guest_run_args "$1" -v "$FP_EVERY_MODE_CHECKS" 2>&1)
+	echo "$out"
+	assert_contains "$out" "Driving processes with PTRACE_SYSCALL, two stops" "the mode with '$1'"
+	fp_checks_pass "$out" "with '$1'"
+}
+
+fp_nested_case() {	# WANTED-MODE-LINE INNER-PARAMS
+	local out
+	out=$(guest_run -m 768M "nested-uml -v /usr/local/bin/linux '$FP_EVERY_MODE_CHECKS' $2" 2>&1)
+	echo "$out"
+	assert_contains "$out" "Driving processes with $1" "the inner mode with '$2'"
+	fp_checks_pass "$out" "in a nested UML with '$2'"
+}
+
+test_fp_threads_in_guest() {
+	local out
+	out=$(guest_run 'fp_threads -t 3 -n 300') || fail "fp_threads: $out"
+	echo "$out"
+	assert_contains "$out" "fp_threads: ok" "fp_threads"
+}
+
+# timeout: 900 s
+test_fp_state_in_every_mode() {
+	run_case outer-ptrace fp_outer_case "nosysptvm nosysemu"
+	run_case nested-sysptvm fp_nested_case "PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (sysptvm)" ""
+	run_case nested-sysemu fp_nested_case "PTRACE_SYSEMU (sysemu)" usesysemu
+	run_case nested-ptrace fp_nested_case "PTRACE_SYSCALL, two stops" "nosysptvm nosysemu"
+}
+
 # Proves the FP test can fail: the stock reference keeps a fixed signal
 # frame, gives a tracer the wrong process's registers and has no regsets.
 test_fp_state_fails_on_stock_where_it_must() {

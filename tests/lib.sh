@@ -36,6 +36,18 @@ assert_not_contains() {	# HAYSTACK NEEDLE WHAT
 	esac
 }
 
+# Record one case of the current test; run in a subshell, so that a failed
+# assertion ends the case and not the test.
+run_case() {	# NAME FUNCTION [ARGS...]
+	local name=$1
+	shift
+	if ("$@"); then
+		echo "ok $name" >>"$SYSPTVM_SUBRESULTS"
+	else
+		echo "FAIL $name" >>"$SYSPTVM_SUBRESULTS"
+	fi
+}
+
 # guest_run [BOOT-OPTIONS...] CMD: boot, run CMD, print its stdout.  The
 # status is CMD's; stderr goes to the test log.
 guest_run() {

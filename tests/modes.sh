@@ -3,18 +3,6 @@
 # sysptvm, sysemu and ptrace modes, nosysptvm, usesysemu and nosysemu,
 # /proc/sysptvm and /proc/sysemu.
 
-# Record one case of the current test; run in a subshell, so that a failed
-# assertion ends the case and not the test.
-run_case() {	# NAME FUNCTION [ARGS...]
-	local name=$1
-	shift
-	if ("$@"); then
-		echo "ok $name" >>"$SYSPTVM_SUBRESULTS"
-	else
-		echo "FAIL $name" >>"$SYSPTVM_SUBRESULTS"
-	fi
-}
-
 # Does this machine's kernel have the PTRACE_VM tags?  Asked with the
 # tracer benchmark, independent of UML's probe: it fails without them.
 host_has_tags() {

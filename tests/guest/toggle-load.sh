@@ -2,7 +2,8 @@
 # toggle-load [-f FLIPS] [-n FILES]: switch modes under load.
 #
 # While workloads (files written, read back and compared, pipelines,
-# fork+exec) and a gdb single-step check run in a loop, change the mode
+# fork+exec), a gdb single-step check and fp_threads (threads whose vector
+# registers are checked across system calls) run in a loop, change the mode
 # FLIPS times through /proc/sysptvm and /proc/sysemu, cycling through the
 # modes this UML has (sysptvm, sysemu, ptrace), and on until each workload
 # has finished a round.  Every write must succeed and read back; no workload
@@ -52,6 +53,7 @@ load() {	# NAME CMD...: run CMD in a loop until $dir/stop exists
 load workload workload -n "$files" &
 load pipeline bash -c 'seq 2000 | sort -rn | head -1 | grep -qx 2000' &
 load stepi gdb-stepi &
+load vectors fp_threads -t 2 -n 30 &
 
 errors=0
 # Builtins only: the flips must not wait for forks of their own.
@@ -68,7 +70,8 @@ set_switch() {	# FILE VALUE
 writes=0
 i=0
 while [ "$i" -lt "$flips" ] || [ ! -e "$dir/workload.done" ] ||
-      [ ! -e "$dir/pipeline.done" ] || [ ! -e "$dir/stepi.done" ]; do
+      [ ! -e "$dir/pipeline.done" ] || [ ! -e "$dir/stepi.done" ] ||
+      [ ! -e "$dir/vectors.done" ]; do
 	read -r want_sysptvm want_sysemu _ <<<"${modes[i % ${#modes[@]}]}"
 	# sysptvm first off, so that each write is allowed on its own.
 	set_switch /proc/sysptvm 0
@@ -82,7 +85,7 @@ wait
 
 echo "$orig_sysptvm" >/proc/sysptvm
 echo "$orig_sysemu" >/proc/sysemu
-for name in workload pipeline stepi; do
+for name in workload pipeline stepi vectors; do
 	read -r rounds bad <"$dir/$name.count" || { rounds=0; bad=1; }
 	echo "toggle-load: $name: $rounds round(s), $bad wrong"
 	[ "$bad" = 0 ] || { head -20 "$dir/$name.errors"; errors=$((errors + 1)); }
