@@ -31,7 +31,7 @@ GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help check-host host-kernel host-kernel-stock host-initramfs host-selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
+.PHONY: FORCE all help host-calls check-host host-kernel host-kernel-stock host-initramfs host-selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -57,6 +57,8 @@ help:
 	@echo '                  (about 30 min): build/bench/report.md, *.csv, *.png'
 	@echo '  make bench-quick  the same with fewer runs and smaller counts (minutes)'
 	@echo '  make bench-smoke  tiny counts, one run: checks the harness (make check runs it)'
+	@echo '  make host-calls  count the host calls per guest getpid, page fault and fork+exec'
+	@echo '                   in each mode, from outside the UML (build/host-calls/)'
 	@echo '  make clean      remove build/'
 	@echo '  make distclean  also remove the cache ($(CACHE_DIR))'
 	@echo 'Then: ./boot.sh (a root shell in the guest), ./boot.sh --help.'
@@ -115,6 +117,9 @@ bench-quick: all
 
 bench-smoke: all
 	@scripts/bench.sh --smoke
+
+host-calls: all $(HOST_CHECK_INPUTS)
+	@scripts/host-calls.sh
 
 HOST_INPUTS := host/x86_64.config scripts/host-kernel.sh $(KERNEL_SCRIPTS)
 host-kernel: $(B)/bzImage

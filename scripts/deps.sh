@@ -14,6 +14,8 @@ packages=(
 	shellcheck
 	qemu-system-x86 busybox-static	# the native host kernel under qemu
 	libcap-dev	# the kernel's seccomp selftests, built statically
+	strace	# counting UML's host calls from outside (tests/hostcalls.sh)
+	patchelf	# upstream UML with trixie's libc beside it (make bench)
 )
 
 missing=()

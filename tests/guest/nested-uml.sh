@@ -1,23 +1,26 @@
 #!/bin/bash
-# Run a UML inside this guest: nested-uml [-m MEM] [-v] KERNEL CMD [KERNEL-ARGS...]
+# Run a UML inside this guest: nested-uml [-m MEM] [-u UMID] [-v] KERNEL CMD [KERNEL-ARGS...]
 #
 # The inner kernel gets this guest's / as its root through hostfs, runs CMD
 # (bash -c) as its init, and powers off.  Prints the inner boot log (with -v,
 # or when the command's status cannot be read) and CMD's output; exits with
 # CMD's status, or 125 when the inner system did not run it to the end.
+# -u names the inner UML (umid=UMID on its command line; nested-PID else).
 set -uo pipefail
 
 mem=192M
+umid=nested-$$
 verbose=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-m) mem=$2; shift 2 ;;
+	-u) umid=$2; shift 2 ;;
 	-v) verbose=1; shift ;;
-	-h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] || { echo "usage: nested-uml [-m MEM] [-v] KERNEL CMD [KERNEL-ARGS...]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: nested-uml [-m MEM] [-u UMID] [-v] KERNEL CMD [KERNEL-ARGS...]" >&2; exit 2; }
 kernel=$1 cmd=$2
 shift 2
 
@@ -39,7 +42,7 @@ INIT
 chmod +x "$dir/init"
 
 TMPDIR=/dev/shm timeout 600 "$kernel" "mem=$mem" rootfstype=hostfs rootflags=/ rw \
-	"init=$dir/init" "umid=nested-$$" "uml_dir=$dir" con=null ssl=null \
+	"init=$dir/init" "umid=$umid" "uml_dir=$dir" con=null ssl=null \
 	con0=null,fd:1 "$@" </dev/null >"$dir/boot.log" 2>&1
 uml_status=$?
 

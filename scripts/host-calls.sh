@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Count, from outside, the host calls a UML makes per guest getpid(), per
+# fork + exec of /bin/true and per page fault (issue 12), in each PLACE:
+#
+#   stock           build/linux-stock on this machine (PTRACE_SYSEMU)
+#   sysemu          build/linux on this machine, usesysemu
+#   ptrace          build/linux on this machine, nosysptvm nosysemu
+#   nested-sysptvm  build/linux inside build/linux, in sysptvm mode: counted
+#                   inside the outer guest
+#   qemu-sysptvm    build/linux on build/bzImage under qemu (TCG), in
+#                   sysptvm mode: counted natively there
+#
+#   scripts/host-calls.sh [--out DIR] [PLACE...]     (all by default)
+#
+# The counter is tests/guest/count-host-calls.sh: strace without -f on the
+# UML's kernel thread, around phases of tests/guest/hostcall_workload.c, the
+# difference of two phases of each workload, with the calls of the UML's
+# interrupts (timer, I/O) apart.  It prints, and writes to DIR/PLACE.txt
+# (default build/host-calls):
+#   hostcalls PLACE WORKLOAD PER-ROUND CALL=PER-ROUND... irq=PER-ROUND
+# A place that fails is named on stderr and in the status (1); the others
+# still run.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SYSPTVM_TOP"
+
+out=build/host-calls
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=$2; shift 2 ;;
+	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) die "unknown option '$1' (see --help)" ;;
+	*) break ;;
+	esac
+done
+all_places=(stock sysemu ptrace nested-sysptvm qemu-sysptvm)
+[ $# -gt 0 ] || set -- "${all_places[@]}"
+for p; do
+	[[ " ${all_places[*]} " == *" $p "* ]] || die "unknown place '$p' (${all_places[*]})"
+done
+command -v strace >/dev/null || die "strace is not installed: run 'make deps'"
+mkdir -p "$out"
+
+# The phases of each speed class: two of each workload.  A nested UML or
+# TCG runs a round 5 to 50 times slower.
+phases() {	# fast|slow
+	case "$1" in
+	fast) echo "getpid:1000 getpid:6000 fault:200 fault:1200 forkexec:5 forkexec:25" ;;
+	slow) echo "getpid:200 getpid:1200 fault:50 fault:250 forkexec:2 forkexec:8" ;;
+	esac
+}
+
+# In the guest (or under qemu): start a UML with the workload, count it.
+# shellcheck disable=SC2016 # expanded where it runs
+inner_cmd() {	# PHASES
+	echo 'd=$(mktemp -d /tmp/host-calls.XXXXXX)
+		nested-uml -u host-calls-inner /usr/local/bin/linux "hostcall_workload $d '"$1"'" >"$d/uml.out" 2>&1 &
+		count-host-calls -t 300 -w $! "$d" host-calls-inner '"$1"'; st=$?
+		[ $st = 0 ] || kill %1 2>/dev/null
+		wait; [ $st = 0 ] || cat "$d/uml.out" >&2; exit $st'
+}
+
+# On this machine: boot KERNEL with the workload and count it from here.
+count_outer() {	# KERNEL [KERNEL-ARGS...]
+	local kernel=$1 dir rc=0 p
+	shift
+	read -ra p <<<"$(phases fast)"
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-host-calls.XXXXXX")
+	chmod 755 "$dir"
+	SYSPTVM_UMID_PREFIX="sysptvm-host-calls-$$" ./boot.sh --no-build --kernel "$kernel" \
+		--timeout 300 --run "mount -t hostfs none /mnt -o $dir && hostcall_workload /mnt ${p[*]}" \
+		"$@" >"$dir/boot.out" 2>&1 &
+	local boot=$!
+	bash tests/guest/count-host-calls.sh -t 120 -w "$boot" "$dir" "sysptvm-host-calls-$$-" "${p[@]}" || rc=$?
+	# A counter that gave up leaves the guest waiting for it.
+	[ "$rc" = 0 ] || kill "$boot" 2>/dev/null || true
+	wait "$boot" || rc=$?
+	[ "$rc" = 0 ] || { tail -n 20 "$dir/boot.out" >&2; rm -rf "$dir"; return 1; }
+	rm -rf "$dir"
+}
+
+failed=()
+for place; do
+	say "host-calls: $place"
+	rc=0
+	case "$place" in
+	stock) count_outer build/linux-stock ;;
+	sysemu) count_outer build/linux usesysemu ;;
+	ptrace) count_outer build/linux nosysptvm nosysemu ;;
+	nested-sysptvm)
+		./boot.sh --no-build --timeout 900 --mem 1G --run "$(inner_cmd "$(phases slow)")" ;;
+	qemu-sysptvm)
+		[ -r build/bzImage ] || die "no build/bzImage: run 'make host-kernel'"
+		scripts/qemu-host.sh --rootfs --timeout 900 --run "$(inner_cmd "$(phases slow)")" ;;
+	esac >"$out/$place.raw" || rc=$?
+	sed -n "s/^hostcalls /hostcalls $place /p" "$out/$place.raw" >"$out/$place.txt"
+	cat "$out/$place.txt"
+	if [ "$rc" != 0 ] || ! grep -q "^hostcalls $place getpid " "$out/$place.txt"; then
+		echo "host-calls: $place failed (status $rc); its output is in $out/$place.raw" >&2
+		failed+=("$place")
+	fi
+done
+[ ${#failed[@]} -eq 0 ] || die "no count for: ${failed[*]}"
