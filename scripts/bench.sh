@@ -8,13 +8,17 @@
 #
 #   scripts/bench.sh [--quick | --smoke] [--runs N] [CONFIG...]
 #
-# CONFIG: native stock ours ours-ptrace-boot nested debian-6.1 host (all
-# by default).  host is one boot of build/bzImage under qemu
-# (scripts/qemu-host.sh): the workloads natively on the PTRACE_VM kernel
-# (host-native, the tracer's four modes included) and our UML there in its
-# three modes (host-uml-sysptvm, -sysemu, -ptrace).  A configuration that
-# fails or times out is named, the others still run, and the report says
-# which results are partial.
+# CONFIG: native stock ours ours-ptrace-boot nested debian-6.1 upstream
+# host host-calls (all by default).  upstream is Debian sid's
+# user-mode-linux (scripts/upstream-uml.sh), booted in ptrace mode and with
+# seccomp=on, as upstream-VERSION-ptrace and -seccomp; if it cannot be
+# fetched it is skipped, with the reason.  host is one boot of build/bzImage
+# under qemu (scripts/qemu-host.sh): the workloads natively on the PTRACE_VM
+# kernel (host-native, the tracer's four modes included) and our UML there
+# in its three modes (host-uml-sysptvm, -sysemu, -ptrace).  host-calls
+# counts the host calls per guest call (scripts/host-calls.sh; --smoke:
+# sysemu only).  A configuration that fails or times out is named, the
+# others still run, and the report says which results are partial.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,12 +35,12 @@ while [ $# -gt 0 ]; do
 	--quick) scale=quick; runs=3; shift ;;
 	--smoke) scale=smoke; runs=1; shift ;;
 	--runs) runs=$2; shift 2 ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option '$1' (see scripts/bench.sh --help)" ;;
 	*) break ;;
 	esac
 done
-all_configs=(native stock ours ours-ptrace-boot nested debian-6.1 host)
+all_configs=(native stock ours ours-ptrace-boot nested debian-6.1 upstream host host-calls)
 [ $# -gt 0 ] || set -- "${all_configs[@]}"
 for c; do
 	[[ " ${all_configs[*]} " == *" $c "* ]] || die "unknown configuration '$c' (${all_configs[*]})"
@@ -48,6 +52,8 @@ csv=$out/results.csv
 echo "config,run,workload,value,unit" >"$csv"
 : >"$out/partial"
 : >"$out/skipped"
+: >"$out/versions"
+rm -rf "$out/host-calls"
 debian_uml="$("$SYSPTVM_TOP/rootfs/mkbase.sh")/usr/bin/linux.uml"
 
 # The UML processes of boots started by this run, by umid.
@@ -123,6 +129,31 @@ bench_host() {
 	say "bench: host: $(grep -c '^point ' "$out/host.points" || true) points"
 }
 
+# Upstream UML, as Debian sid has it today: both of its modes.
+bench_upstream() {
+	local kernel name why
+	if ! kernel=$(scripts/upstream-uml.sh 2>"$out/upstream.log") ||
+		! name=$(scripts/upstream-uml.sh --name 2>>"$out/upstream.log"); then
+		why=$(grep -m1 '^upstream-uml: ' "$out/upstream.log" | cut -d' ' -f2-)
+		echo "upstream: cannot be fetched: ${why:-see $out/upstream.log}" >>"$out/skipped"
+		say "bench: upstream SKIPPED: it cannot be fetched (${why:-see $out/upstream.log})"
+		return 0
+	fi
+	echo "$name: Debian sid user-mode-linux $(basename "$(dirname "$kernel")"), run with trixie's libc6 $(cat "$(dirname "$kernel")/libc6-version")" >>"$out/versions"
+	bench_exp "$name-ptrace" "$name-ptrace" - --kernel "$kernel"
+	bench_exp "$name-seccomp" "$name-seccomp" - --kernel "$kernel" seccomp=on
+}
+
+bench_host_calls() {
+	local places=()
+	[ "$scale" != smoke ] || places=(sysemu)
+	say "bench: host-calls: scripts/host-calls.sh ${places[*]:-(every place)}"
+	scripts/host-calls.sh --out "$out/host-calls" "${places[@]}" >"$out/host-calls.log" 2>&1 || {
+		echo "host-calls: scripts/host-calls.sh failed ($out/host-calls.log)" >>"$out/partial"
+		tail -n 20 "$out/host-calls.log" >&2
+	}
+}
+
 start=$(date +%s)
 for c; do
 	case "$c" in
@@ -132,7 +163,9 @@ for c; do
 	ours-ptrace-boot) bench_exp ours-ptrace-boot ours-ptrace-boot - nosysemu ;;
 	nested) bench_exp nested nested nested:sysptvm,sysemu,ptrace --mem 1G ;;
 	debian-6.1) bench_exp debian-6.1 debian-6.1 - --kernel "$debian_uml" ;;
+	upstream) bench_upstream ;;
 	host) bench_host ;;
+	host-calls) bench_host_calls ;;
 	esac
 done
 [ -z "$(leftover_umls)" ] && say "bench: no UML process left behind (umid=$SYSPTVM_UMID_PREFIX-*)"

@@ -25,6 +25,23 @@ test_bench_smoke_gives_every_number() {
 		done
 		echo "ok bench_smoke/$c" >>"$SYSPTVM_SUBRESULTS"
 	done
+	# Upstream UML, both modes, unless it could not be fetched.
+	if grep -q "^upstream: cannot be fetched: " build/bench/skipped; then
+		echo "skip bench_smoke/upstream: $(grep "^upstream: " build/bench/skipped | cut -d' ' -f2-)" >>"$SYSPTVM_SUBRESULTS"
+	else
+		for c in ptrace seccomp; do
+			c=$(grep -o "^upstream-[0-9.]*-$c," build/bench/results.csv | head -n 1 | tr -d ,)
+			[ -n "$c" ] || fail "no upstream configuration in build/bench/results.csv"
+			for w in getpid pipe fork exec file-tmpfs file-ext4 macro; do
+				grep -qE "^$c,[0-9]+,$w,[0-9.]+,[a-z]+$" build/bench/results.csv ||
+					fail "no $w result for $c in build/bench/results.csv"
+			done
+			echo "ok bench_smoke/$c" >>"$SYSPTVM_SUBRESULTS"
+		done
+		assert_contains "$(cat build/bench/report.md)" "- Upstream reference: upstream-" "the upstream version in report.md"
+	fi
+	assert_contains "$(cat build/bench/report.md)" "## Host calls per guest call" "the host-call table in report.md"
+	assert_matches "$(cat build/bench/report.md)" '^\| getpid \| [0-9.]+ \|' "a getpid count in report.md"
 	# Every UML configuration has the tags and SYSEMU for its processes
 	# only if it is ours: the tracer's other modes ran there.
 	for c in ours-sysemu nested-sysptvm host-native; do
