@@ -2,18 +2,20 @@
 # count-host-calls [-t SECONDS] [-w PID] DIR UMID WORKLOAD:COUNT...
 #
 # Count, from outside, the host calls that a UML makes for the rounds of
-# hostcall_workload DIR WORKLOAD:COUNT... running in it.  For each phase
-# it attaches strace (without -f) to the UML's kernel thread (found by
-# umid=UMID on its command line; UMID may be a unique prefix of the umid),
-# lets the phase run, and detaches.  A workload given twice, with two COUNTs, gives one line
-#   hostcalls WORKLOAD PER-ROUND CALL=PER-ROUND...
+# hostcall_workload DIR WORKLOAD:COUNT... running in it: strace (without
+# -f) on the UML's kernel thread (found by umid=UMID on its command line;
+# UMID may be a unique prefix of the umid) from the first phase until the
+# UML ends, the phases cut out of that trace.  A workload given twice,
+# with two COUNTs, gives one line
+#   hostcalls WORKLOAD PER-ROUND CALL=PER-ROUND... irq=PER-ROUND
 # the difference of the two phases' calls over the difference of their
 # rounds (what a phase costs besides its rounds cancels out), per system
 # call and per ptrace request, most frequent first; the calls of the UML's
 # interrupts (its timer and I/O signals, and the stops of the guest
 # process that its timer causes) are not among them, but counted apart as
-# irq=N.  The traces
-# stay in DIR (trace.N).  -t: give up on a phase after SECONDS (default 600).
+# irq.  The traces stay in DIR (trace; trace.N for the phases).
+# -t: give up waiting for a phase after SECONDS (default 600); -w: give up
+# as soon as process PID (the UML, or what runs it) is gone.
 set -uo pipefail
 
 limit=600
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-t) limit=$2; shift 2 ;;
 	-w) watch=$2; shift 2 ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -121,31 +123,66 @@ uml_kernel_thread() {
 	return 1
 }
 
-uml=
+# One strace session from the first phase to the UML's end: strace, when
+# it detaches from a process that a signal is being delivered to, can lose
+# the signal (a UML waiting for its timer then waits for ever), so it never
+# detaches while the UML runs.  The phases are cut out of the one trace at
+# the UML's own calls on the markers: from its first look at go.N that
+# finds it to its openat of done.N.
+wait_file "$dir/ready.0" "ready marker of phase 0 ($1)"
+uml=$(uml_kernel_thread) ||
+	{ echo "count-host-calls: no running UML with umid=$umid" >&2; exit 1; }
+rm -f "$dir/trace" "$dir/strace.log" "$dir/phases"
+strace -o "$dir/trace" -p "$uml" 2>"$dir/strace.log" &
+strace_pid=$!
+n=0
+until grep -q attached "$dir/strace.log" 2>/dev/null; do
+	n=$((n + 1))
+	if [ "$n" -gt 300 ] || ! kill -0 "$strace_pid" 2>/dev/null; then
+		echo "count-host-calls: strace did not attach to $uml:" >&2
+		cat "$dir/strace.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
 i=0
 for phase; do
 	wait_file "$dir/ready.$i" "ready marker of phase $i ($phase)"
-	[ -n "$uml" ] || uml=$(uml_kernel_thread) ||
-		{ echo "count-host-calls: no running UML with umid=$umid" >&2; exit 1; }
-	rm -f "$dir/trace.$i" "$dir/strace.$i"
-	strace -o "$dir/trace.$i" -p "$uml" 2>"$dir/strace.$i" &
-	strace_pid=$!
-	n=0
-	until grep -q attached "$dir/strace.$i" 2>/dev/null; do
-		n=$((n + 1))
-		if [ "$n" -gt 300 ] || ! kill -0 "$strace_pid" 2>/dev/null; then
-			echo "count-host-calls: strace did not attach to $uml:" >&2
-			cat "$dir/strace.$i" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
 	: >"$dir/go.$i"
 	wait_file "$dir/done.$i" "done marker of phase $i ($phase)"
-	kill -INT "$strace_pid"
-	wait "$strace_pid"
-	strace_pid=
 	: >"$dir/ack.$i"
+	i=$((i + 1))
+done
+# strace ends with the UML, which powers off after the last phase.
+n=0
+while kill -0 "$strace_pid" 2>/dev/null; do
+	n=$((n + 1))
+	if [ "$n" -gt $((limit * 10)) ]; then
+		echo "count-host-calls: the UML did not end within $limit s of the last phase; detaching" >&2
+		kill -INT "$strace_pid"
+		break
+	fi
+	sleep 0.1
+done
+wait "$strace_pid"
+strace_pid=
+awk -v base="/$(basename "$dir")/" -v out="$dir/trace." '
+	BEGIN { cur = -1; next_phase = 0 }
+	cur < 0 && index($0, base "go." next_phase "\"") && / = 0$/ {
+		cur = next_phase
+		file = out cur
+		printf "" >file
+	}
+	cur >= 0 { print >>file }
+	cur >= 0 && /^openat\(/ && index($0, base "done." cur "\"") {
+		close(file)
+		cur = -1
+		next_phase++
+	}' "$dir/trace"
+i=0
+for phase; do
+	[ -s "$dir/trace.$i" ] ||
+		{ echo "count-host-calls: phase $i ($phase) is not in the trace ($dir/trace)" >&2; exit 1; }
 	calls_of "$dir/trace.$i" >"$dir/calls.$i"
 	echo "${phase%%:*} ${phase#*:} $dir/calls.$i" >>"$dir/phases"
 	i=$((i + 1))
