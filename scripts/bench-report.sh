@@ -128,7 +128,9 @@ ratio() {	# A B: A/B with 3 decimals, or empty
 		done
 	fi
 	if compgen -G "$dir/host-calls/*.txt" >/dev/null; then
-		places=$(cat "$dir"/host-calls/*.txt | awk '$1 == "hostcalls" && !seen[$2]++ { print $2 }')
+		# In scripts/host-calls.sh's order, stock first.
+		places=$(for p in stock sysemu ptrace nested-sysptvm qemu-sysptvm; do
+			[ ! -s "$dir/host-calls/$p.txt" ] || echo "$p"; done)
 		echo
 		echo "## Host calls per guest call"
 		echo
@@ -139,7 +141,7 @@ ratio() {	# A B: A/B with 3 decimals, or empty
 		for w in getpid fault forkexec; do
 			row="| $w |"
 			for p in $places; do
-				v=$(cat "$dir"/host-calls/*.txt | awk -v p="$p" -v w="$w" '$1 == "hostcalls" && $2 == p && $3 == w { print $4 }')
+				v=$(awk -v p="$p" -v w="$w" '$1 == "hostcalls" && $2 == p && $3 == w { print $4 }' "$dir/host-calls/$p.txt")
 				row+=" ${v:--} |"
 			done
 			echo "$row"
@@ -147,7 +149,7 @@ ratio() {	# A B: A/B with 3 decimals, or empty
 		echo
 		echo "What one getpid costs, call by call:"
 		echo
-		cat "$dir"/host-calls/*.txt | awk '$1 == "hostcalls" && $3 == "getpid" {
+		for p in $places; do cat "$dir/host-calls/$p.txt"; done | awk '$1 == "hostcalls" && $3 == "getpid" {
 			printf "- %s:", $2; for (i = 5; i <= NF; i++) printf " %s", $i; print "" }'
 	fi
 	up=$(echo "$configs" | sed -n 's/^\(upstream-.*\)-seccomp$/\1/p' | head -n 1)
