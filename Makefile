@@ -31,7 +31,7 @@ GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help host-calls check-host host-kernel host-kernel-stock host-initramfs host-selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
+.PHONY: FORCE all help host-calls check-host host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -51,8 +51,9 @@ help:
 	@echo '  make check      build what is missing (also the host kernels), then run tests/run'
 	@echo '  make check-host the longer runs on build/bzImage under qemu (tests/check-host/):'
 	@echo '                  every boot parameter combination, modes switched under load'
-	@echo '  make host-selftests  build/host-selftests: the kernel'"'"'s ptrace and seccomp'
-	@echo '                  selftests, static, for the native runs'
+	@echo '  make selftests  build/selftests: the kernel'"'"'s ptrace, seccomp and'
+	@echo '                  syscall_user_dispatch selftests, static, for the guest'
+	@echo '                  and the native runs'
 	@echo '  make bench      time the guest workloads in every configuration and mode'
 	@echo '                  (about 30 min): build/bench/report.md, *.csv, *.png'
 	@echo '  make bench-quick  the same with fewer runs and smaller counts (minutes)'
@@ -102,7 +103,7 @@ $(B)/rootfs.img: $(ROOTFS_INPUTS) $(B)/linux $(B)/linux-stock $(GUEST_BINS) $(GU
 	@mkdir -p $(B)/guest/bin $(B)/guest/sbin
 	@rootfs/mkimage.sh $@ $(B)/linux $(B)/linux-stock $(B)/guest/bin $(B)/guest/sbin
 
-HOST_CHECK_INPUTS := $(B)/bzImage $(B)/bzImage-stock $(B)/host-initramfs.cpio.gz $(B)/host-selftests/seccomp_bpf
+HOST_CHECK_INPUTS := $(B)/bzImage $(B)/bzImage-stock $(B)/host-initramfs.cpio.gz $(B)/selftests/programs
 check: all $(HOST_CHECK_INPUTS)
 	@tests/run
 
@@ -136,10 +137,11 @@ $(B)/bzImage-stock: $(B)/linux-stock $(HOST_INPUTS) | deps
 $(B)/gen_init_cpio: | $(B)/kselftest
 	$(CC) -O2 -o $@ $(B)/kselftest/usr/gen_init_cpio.c
 
-# The kernel's ptrace and seccomp selftests, static, for the native runs.
-host-selftests: $(B)/host-selftests/seccomp_bpf
-$(B)/host-selftests/seccomp_bpf: scripts/host-selftests.sh | $(B)/kselftest deps
-	@scripts/host-selftests.sh $(B)/host-selftests
+# The kernel's ptrace, seccomp and syscall_user_dispatch selftests, static,
+# for the guest and the native runs.
+selftests: $(B)/selftests/programs
+$(B)/selftests/programs: scripts/selftests.sh | $(B)/kselftest deps
+	@scripts/selftests.sh $(B)/selftests
 
 $(B)/host-initramfs.cpio.gz: host/init scripts/host-initramfs.sh $(B)/linux $(GUEST_BINS) $(B)/gen_init_cpio | deps
 	@scripts/host-initramfs.sh $@ $(B)/linux $(B)/guest/bin

@@ -162,27 +162,15 @@ test_native_fuzz_leaves_patched_kernel_clean() {
 	assert_not_contains "$out" "kernel-trouble: " "the native kernel log after the fuzzing"
 }
 
-# The kernel's own ptrace and seccomp selftests (scripts/host-selftests.sh)
-# give the same verdict, case by case, on the patched kernel as on stock.
-# shellcheck disable=SC2016 # expanded under qemu
-# Each program's exit status is a verdict too (peeksiginfo has no TAP).
-SELFTESTS='for t in get_syscall_info peeksiginfo vmaccess get_set_sud seccomp_bpf; do
-	echo "=== $t"; /selftests/$t; echo "=== $t exit $?"; done'
-selftest_verdicts() {	# KERNEL
-	# The command's status is the last program's; the verdicts are compared.
-	{ "${QEMU[@]}" --kernel "$1" --share "$TOP/build/host-selftests:/selftests" --run "$SELFTESTS" || true; } |
-		awk '/^=== [a-z_]+ exit [0-9]+$/ { print $2 "/exit-status", ($4 == 0) ? "ok" : "FAIL"; next }
-			/^=== / { t = $2 }
-			/^(not )?ok [0-9]+ / { v = ($1 == "ok") ? "ok" : "FAIL"; if ($0 ~ /# SKIP/) v = "skip"
-				sub(/^(not )?ok [0-9]+ /, ""); sub(/ #.*/, ""); print t "/" $0, v }'
-}
+# The kernel's own ptrace, seccomp and syscall_user_dispatch selftests
+# (scripts/selftests.sh) give the same verdict, case by case, on the
+# patched kernel as on stock (selftest_reference).
 # timeout: 900 s
 test_native_selftests_same_on_patched_and_stock() {
 	local ours stock name verdict theirs
-	ours=$(selftest_verdicts build/bzImage)
-	stock=$(selftest_verdicts build/bzImage-stock)
+	stock=$(selftest_reference)
+	ours=$({ "${QEMU[@]}" --share "$SELFTEST_DIR:/selftests" --run "$SELFTEST_RUN" || true; } | selftest_parse)
 	echo "$ours"
-	[ "$(grep -c ' ok$' <<<"$stock")" -gt 50 ] || fail "too few passing selftest cases on build/bzImage-stock: did they run?"
 	[ "$(wc -l <<<"$ours")" = "$(wc -l <<<"$stock")" ] ||
 		echo "FAIL native-selftests/case-count ($(wc -l <<<"$ours") on build/bzImage, $(wc -l <<<"$stock") on stock)" >>"$SYSPTVM_SUBRESULTS"
 	# One case each: the same verdict on both kernels.

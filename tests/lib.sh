@@ -236,3 +236,46 @@ boot_parameter_matrix() {	# CHECKS COMBINATION...
 		fi
 	done
 }
+
+# The kernel's own selftests (scripts/selftests.sh, build/selftests), run
+# by run-selftests (tests/guest/) wherever a test wants them.  In make
+# check: all but seccomp_benchmark, whose verdicts are timings compared
+# with each other (make soak runs it).
+SELFTEST_DIR=$TOP/build/selftests
+SELFTEST_RUN='run-selftests -t 400 -x seccomp/seccomp_benchmark'
+# run-selftests' output -> "PROGRAM/CASE VERDICT" lines, VERDICT ok, FAIL
+# or skip, in the order run; each program's exit status is a case too
+# (PROGRAM/exit-status: peeksiginfo and sud_benchmark have no TAP).
+selftest_parse() {
+	awk '/^=== [a-z_]+\/[a-z_]+ exit [0-9]+$/ { sub(/^[a-z_]+\//, "", $2); print $2 "/exit-status", ($4 == 0) ? "ok" : "FAIL"; next }
+		/^=== [a-z_]+\/[a-z_]+$/ { t = $2; sub(/^[a-z_]+\//, "", t) }
+		/^(not )?ok [0-9]+ / { v = ($1 == "ok") ? "ok" : "FAIL"; if ($0 ~ /# SKIP/) v = "skip"
+			sub(/^(not )?ok [0-9]+ /, ""); sub(/ #.*/, ""); gsub(/ /, "_"); print t "/" $0, v }'
+}
+# Verdict lines -> "PROGRAM pass N fail N skip N" per program, in order.
+selftest_totals() {
+	awk '{ p = $1; sub(/\/.*/, "", p); if (!(p in seen)) { seen[p] = 1; order[++n] = p }
+		if ($1 ~ /\/exit-status$/) next
+		if ($2 == "ok") pass[p]++; else if ($2 == "skip") skip[p]++; else fail[p]++ }
+		END { for (i = 1; i <= n; i++) { p = order[i]
+			printf "%s pass %d fail %d skip %d\n", p, pass[p], fail[p], skip[p] } }'
+}
+# The verdicts of the native reference, build/bzImage-stock under qemu: the
+# same 6.12 source without our series.  One run per make check: the file is
+# reused while the kernel, the programs and the runner script are the same.
+selftest_reference() {
+	local ref=$SELFTEST_DIR/verdicts/native-stock.txt key
+	key=$(cat build/bzImage-stock build/host-initramfs.cpio.gz scripts/qemu-host.sh \
+		"$SELFTEST_DIR/programs" | sha256sum | cut -c1-16)
+	if [ "$(cat "$ref.key" 2>/dev/null)" != "$key" ]; then
+		mkdir -p "$SELFTEST_DIR/verdicts"
+		{ "${QEMU[@]}" --kernel build/bzImage-stock --share "$SELFTEST_DIR:/selftests" \
+			--run "$SELFTEST_RUN" || true; } | tee "$SELFTEST_DIR/verdicts/native-stock.log" |
+			selftest_parse >"$ref.new"
+		[ "$(grep -c ' ok$' "$ref.new")" -gt 50 ] ||
+			fail "too few passing selftest cases natively on build/bzImage-stock: did they run? ($SELFTEST_DIR/verdicts/native-stock.log)"
+		mv "$ref.new" "$ref"
+		echo "$key" >"$ref.key"
+	fi
+	cat "$ref"
+}
