@@ -19,18 +19,25 @@ set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 mkdir -p "$1"
-out=$(cd "$1" && pwd)
+dest=$(cd "$1" && pwd)
 tree=$(pristine_tree)
 ver=$(basename "$tree")
 SUITES="ptrace seccomp syscall_user_dispatch"
 
-if [ "$(cat "$out/usr/.sysptvm-headers" 2>/dev/null)" != "$ver" ]; then
-	say "selftests: installing the uapi headers of $tree into $out/usr"
-	rm -rf "${out:?}/usr" "$out/.headers-obj"
-	run make -s -C "$tree" O="$out/.headers-obj" ARCH=x86_64 headers_install INSTALL_HDR_PATH="$out/usr"
-	rm -rf "$out/.headers-obj"
-	echo "$ver" >"$out/usr/.sysptvm-headers"
+# A build is cached outside the checkout, by the source and this script,
+# and copied into OUTDIR: a fresh clone does not build them again.
+key=$( (echo "$ver"; cat "${BASH_SOURCE[0]}") | sha256sum | cut -c1-16)
+out="$SYSPTVM_CACHE/selftests/$key"
+if [ -e "$out/.complete" ]; then
+	say "selftests: the build of $ver from the cache ($out)"
+	rm -rf "${dest:?}"/* && cp -a "$out/." "$dest/"
+	exit 0
 fi
+rm -rf "$out" && mkdir -p "$out"
+
+say "selftests: installing the uapi headers of $tree into $out/usr"
+run make -s -C "$tree" O="$out/.headers-obj" ARCH=x86_64 headers_install INSTALL_HDR_PATH="$out/usr"
+rm -rf "$out/.headers-obj"
 
 # The Makefiles add their own flags to these (CFLAGS +=), so they come from
 # the environment, not the command line, which would replace them.  The
@@ -60,4 +67,6 @@ done
 	find "$s" -maxdepth 1 -type f -perm -u+x | sort
 done) >"$out/programs.new"
 mv "$out/programs.new" "$out/programs"
-say "selftests: $(wc -l <"$out/programs") programs in $out ($(tr '\n' ' ' <"$out/programs"))"
+touch "$out/.complete"
+rm -rf "${dest:?}"/* && cp -a "$out/." "$dest/"
+say "selftests: $(wc -l <"$out/programs") programs in $dest ($(tr '\n' ' ' <"$out/programs"))"

@@ -261,21 +261,24 @@ selftest_totals() {
 			printf "%s pass %d fail %d skip %d\n", p, pass[p], fail[p], skip[p] } }'
 }
 # The verdicts of the native reference, build/bzImage-stock under qemu: the
-# same 6.12 source without our series.  One run per make check: the file is
-# reused while the kernel, the programs and the runner script are the same.
+# same 6.12 source without our series.  They are cached outside the
+# checkout, by the kernel, the programs and what runs them, so a warm run
+# reuses them: a new kernel or program makes a new reference.
 selftest_reference() {
-	local ref=$SELFTEST_DIR/verdicts/native-stock.txt key
-	key=$(cat build/bzImage-stock build/host-initramfs.cpio.gz scripts/qemu-host.sh \
-		"$SELFTEST_DIR/programs" | sha256sum | cut -c1-16)
-	if [ "$(cat "$ref.key" 2>/dev/null)" != "$key" ]; then
-		mkdir -p "$SELFTEST_DIR/verdicts"
+	local dir key ref
+	dir=${SYSPTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysptvm}/selftest-reference
+	key=$( (cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh host/init
+		cd "$SELFTEST_DIR" && while read -r p; do echo "$p"; cat "$p"; done <programs) |
+		sha256sum | cut -c1-16)
+	ref=$dir/$key.txt
+	if [ ! -e "$ref" ]; then
+		mkdir -p "$dir"
 		{ "${QEMU[@]}" --kernel build/bzImage-stock --share "$SELFTEST_DIR:/selftests" \
-			--run "$SELFTEST_RUN" || true; } | tee "$SELFTEST_DIR/verdicts/native-stock.log" |
-			selftest_parse >"$ref.new"
+			--run "$SELFTEST_RUN" || true; } | tee "$dir/$key.log" | selftest_parse >"$ref.new"
 		[ "$(grep -c ' ok$' "$ref.new")" -gt 50 ] ||
-			fail "too few passing selftest cases natively on build/bzImage-stock: did they run? ($SELFTEST_DIR/verdicts/native-stock.log)"
+			fail "too few passing selftest cases natively on build/bzImage-stock: did they run? ($dir/$key.log)"
 		mv "$ref.new" "$ref"
-		echo "$key" >"$ref.key"
 	fi
+	echo "reference: $ref" >&2
 	cat "$ref"
 }

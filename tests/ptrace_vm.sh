@@ -133,3 +133,31 @@ test_proc_pid_syscall_of_a_blocked_process() {
 	echo "in the guest: $out"
 	assert_proc_syscall_as_native "$out" "in the guest"
 }
+
+# PTRACE_GET_SYSCALL_INFO (issue 13, item 1) at entry, exit, seccomp and
+# signal stops, each field against PTRACE_GETREGS and what the tracee
+# passed (tests/guest/syscall_info_test.c): natively as the reference, in
+# the guest in sysemu and ptrace mode, and in a UML nested in ours
+# (sysptvm).  On linux-stock the request fails with EIO.
+syscall_info_case() {	# KERNEL-ARGS CMD
+	local out
+	out=$(guest_run_args "$1" -m 768M "$2") || fail "syscall_info_test with '$1': $out"
+	echo "$out"
+	assert_matches "$out" '^ok 1 global\.syscall_info_at_every_kind_of_stop$' "syscall_info_test with '$1'"
+}
+# timeout: 400 s
+test_ptrace_get_syscall_info_at_every_stop() {
+	local out
+	out=$(build/guest/bin/syscall_info_test 2>&1) || fail "natively (the reference): $out"
+	echo "natively on $(uname -r): $out"
+	run_case sysemu syscall_info_case "" syscall_info_test
+	run_case ptrace syscall_info_case "nosysptvm nosysemu" syscall_info_test
+	run_case nested-sysptvm syscall_info_case "" "nested-uml /usr/local/bin/linux syscall_info_test"
+}
+test_ptrace_get_syscall_info_fails_on_stock() {
+	local out
+	out=$(guest_run --kernel build/linux-stock syscall_info_test 2>&1) || true
+	echo "$out"
+	assert_matches "$out" '^not ok 1 global\.syscall_info_at_every_kind_of_stop$' "syscall_info_test on linux-stock"
+	assert_contains "$out" "PTRACE_GET_SYSCALL_INFO at a signal stop: Input/output error" "the cause on linux-stock"
+}

@@ -9,8 +9,9 @@
  *	mkdir(dir[0]); getppid(); mkdir(dir[1]); exit_group(0);
  *
  * The tracer tells a syscall-entry stop from an exit stop by counting them,
- * as strace does (there is no PTRACE_GET_SYSCALL_INFO in UML), and checks
- * the count with rax, which is -ENOSYS at every entry stop on x86_64.
+ * as strace does without PTRACE_GET_SYSCALL_INFO (which stock UML lacks),
+ * and checks the count with rax, which is -ENOSYS at every entry stop on
+ * x86_64.
  */
 #define _GNU_SOURCE
 #include <errno.h>
