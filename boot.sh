@@ -175,6 +175,9 @@ if [ "$run_mode" = 1 ]; then
 	: >"$run_dir/stderr"
 	cmdline+=("sysptvm.run=$run_dir")
 	console="$run_dir/console.log"
+	# Made before the tails start: tail -f gives up on a file that is not
+	# there yet, and the redirection below may come after it.
+	: >"$console"
 	# UML makes its console fds non-blocking; give it its own, never ours.
 	setsid setpriv --pdeathsig TERM -- "$kernel" "${cmdline[@]}" "${kargs[@]}" \
 		</dev/null >"$console" 2>&1 &
