@@ -28,6 +28,10 @@ GUEST_CFLAGS := -static -O2 -Wall -Wextra -pthread -Itests/guest -I$(KSELFTEST)
 GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/guest/bin/%,$(wildcard tests/guest/*.c)) \
 	$(patsubst tests/guest/%.sh,$(B)/guest/bin/%,$(wildcard tests/guest/*.sh))
 GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src/*.c))
+# AddressSanitizer programs cannot be static: they use the guest's libc and
+# libasan8 (rootfs/packages), bookworm's as on the host.
+ASAN_BINS := $(patsubst tests/guest/asan/%.c,$(B)/guest/bin/%,$(wildcard tests/guest/asan/*.c))
+GUEST_BINS += $(ASAN_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
@@ -81,6 +85,10 @@ $(B)/linux-stock: $(STOCK_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 $(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | $(B)/kselftest
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
+
+$(ASAN_BINS): $(B)/guest/bin/%: tests/guest/asan/%.c
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address -g -O1 -Wall -Wextra -o $@ $<
 
 $(B)/guest/bin/%: tests/guest/%.sh
 	@mkdir -p $(@D)

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/rseq.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/user.h>
@@ -561,4 +562,26 @@ void os_ptrace_stopped(const struct os_resume *resume, unsigned long *gp)
 {
 	if (resume->forced_tf)
 		REGS_EFLAGS(gp) &= ~X86_EFLAGS_TF;
+}
+
+/*
+ * Called in a new process of UML's, the clone of a UML thread, before
+ * it unmaps everything below TASK_SIZE.  The clone keeps the thread's
+ * rseq registration, whose area is in glibc's thread data; with four-level
+ * page tables that lies below TASK_SIZE, and once it is unmapped the host
+ * faults the stub at the next preemption (SIGSEGV, "wait_stub_done:
+ * failed to wait for SIGTRAP").  The kernel wants the length that was
+ * registered, 32 bytes; glibc publishes __rseq_size, which may be less
+ * (20 on this project's Debian 12 hosts).
+ */
+void os_drop_rseq(void)
+{
+	void *area;
+
+	if (__rseq_size == 0)
+		return;
+	area = (char *)__builtin_thread_pointer() + __rseq_offset;
+	if (syscall(__NR_rseq, area, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0)
+		return;
+	syscall(__NR_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }

@@ -150,7 +150,12 @@ sync_tree() {
 
 configure() {
 	local stamp want
-	want=$( (echo "$ver $localversion"; cat "$fragment") | sha256sum | cut -c1-16)
+	# The patches count too: they may change a Kconfig default (0019 makes
+	# four page table levels the default), which olddefconfig does not
+	# apply to a .config that already has the old choice.
+	want=$( (echo "$ver $localversion"; cat "$fragment"
+		cd "$SYSPTVM_TOP/patches" && printf '%s\n' "$patches" | xargs cat) |
+		sha256sum | cut -c1-16)
 	stamp="$obj/.sysptvm-config"
 	if [ -e "$obj/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
 		return 0

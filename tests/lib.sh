@@ -63,6 +63,15 @@ guest_run_args() {
 	"${BOOT[@]}" --timeout "$BOOT_TIMEOUT" "${opts[@]}" --run "$cmd" "${kargs[@]}"
 }
 
+# Boot with KERNEL-ARGS (768M), run CMD; it must succeed and print a line
+# that matches EXTENDED-REGEX.
+guest_output_matches() {	# KERNEL-ARGS CMD EXTENDED-REGEX WHAT
+	local out
+	out=$(guest_run_args "$1" -m 768M "$2") || fail "$4: $out"
+	echo "$out"
+	assert_matches "$out" "$3" "$4"
+}
+
 # The host processes of a UML, found by the umid on their command line.
 uml_processes() {	# UMID-PATTERN
 	pgrep -f -- "umid=$1" || true

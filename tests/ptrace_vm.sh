@@ -140,10 +140,7 @@ test_proc_pid_syscall_of_a_blocked_process() {
 # the guest in sysemu and ptrace mode, and in a UML nested in ours
 # (sysptvm).  On linux-stock the request fails with EIO.
 syscall_info_case() {	# KERNEL-ARGS CMD
-	local out
-	out=$(guest_run_args "$1" -m 768M "$2") || fail "syscall_info_test with '$1': $out"
-	echo "$out"
-	assert_matches "$out" '^ok 1 global\.syscall_info_at_every_kind_of_stop$' "syscall_info_test with '$1'"
+	guest_output_matches "$1" "$2" '^ok 1 global\.syscall_info_at_every_kind_of_stop$' "syscall_info_test with '$1'"
 }
 # timeout: 400 s
 test_ptrace_get_syscall_info_at_every_stop() {

@@ -21,6 +21,7 @@ struct os_resume {
 /* os-Linux/sysptvm.c */
 extern void os_report_host_kernel(void);
 extern unsigned long os_probe_top_address(void);
+extern void os_drop_rseq(void);
 extern void check_sysemu(void);
 extern void check_sysptvm(void);
 struct mm_id;
