@@ -571,8 +571,8 @@ void os_ptrace_stopped(const struct os_resume *resume, unsigned long *gp)
  * page tables that lies below TASK_SIZE, and once it is unmapped the host
  * faults the stub at the next preemption (SIGSEGV, "wait_stub_done:
  * failed to wait for SIGTRAP").  The kernel wants the length that was
- * registered, 32 bytes; glibc publishes __rseq_size, which may be less
- * (20 on this project's Debian 12 hosts).
+ * registered, sizeof(struct rseq); glibc publishes __rseq_size, which may
+ * be less (20 on this project's Debian 12 hosts, where glibc registers 32).
  */
 void os_drop_rseq(void)
 {
@@ -583,5 +583,5 @@ void os_drop_rseq(void)
 	area = (char *)__builtin_thread_pointer() + __rseq_offset;
 	if (syscall(__NR_rseq, area, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0)
 		return;
-	syscall(__NR_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+	syscall(__NR_rseq, area, sizeof(struct rseq), RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
