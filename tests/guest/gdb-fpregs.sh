@@ -25,12 +25,22 @@ if [ -z "$err" ] && grep -q "^avx=1" <<<"$out"; then
 	[ "$(val ymm0)" = "{$x11, $x22}" ] || err="ymm0 is '$(val ymm0)', not {$x11, $x22}"
 	[ -n "$err" ] || grep -q '^ymm0\|^zmm0' <<<"$out" || err="'info registers vector' lists no ymm0"
 fi
+note=
 if [ -z "$err" ] && grep -q "avx512=1" <<<"$out"; then
-	[ "$(val zmm0)" = "{$x11, $x22, $x33, $x33}" ] || err="zmm0 is '$(val zmm0)', not {$x11, $x22, $x33, $x33}"
+	# gdb before 14 reads the upper halves of zmm0-15 at Intel's offset in
+	# the XSAVE area, 1152, whatever CPUID says; on a CPU that keeps them
+	# elsewhere (AMD Zen 4: 896) it shows other bytes, natively too.
+	offset=$(sed -n 's/^avx=.* zmm-hi256-offset=\([0-9]*\)$/\1/p' <<<"$out")
+	gdb_major=$(gdb --version | sed -n '1s/.* \([0-9]*\)\.[0-9.]*$/\1/p')
+	if [ "$offset" = 1152 ] || [ "${gdb_major:-0}" -ge 14 ]; then
+		[ "$(val zmm0)" = "{$x11, $x22, $x33, $x33}" ] || err="zmm0 is '$(val zmm0)', not {$x11, $x22, $x33, $x33}"
+	else
+		note="; zmm0's upper half not checked: gdb $gdb_major reads it at offset 1152, this CPU keeps it at $offset"
+	fi
 	[ -n "$err" ] || grep -q '^zmm0 ' <<<"$out" || err="'info registers vector' lists no zmm0"
 fi
 if [ -n "$err" ]; then
 	echo "gdb-fpregs: $err"
 	exit 1
 fi
-echo "gdb-fpregs: ok ($(grep -o '^avx=[01] avx512=[01]' <<<"$out"))"
+echo "gdb-fpregs: ok ($(grep -o '^avx=[01] avx512=[01]' <<<"$out")$note)"
