@@ -134,7 +134,7 @@ bench_upstream() {
 	local kernel name why
 	if ! kernel=$(scripts/upstream-uml.sh 2>"$out/upstream.log") ||
 		! name=$(scripts/upstream-uml.sh --name 2>>"$out/upstream.log"); then
-		why=$(grep -m1 '^upstream-uml: ' "$out/upstream.log" | cut -d' ' -f2-)
+		why=$(grep -m1 '^upstream-uml: ' "$out/upstream.log" | cut -d' ' -f2- || true)
 		echo "upstream: cannot be fetched: ${why:-see $out/upstream.log}" >>"$out/skipped"
 		say "bench: upstream SKIPPED: it cannot be fetched (${why:-see $out/upstream.log})"
 		return 0

@@ -52,8 +52,11 @@ if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
 		unavailable "apt-get update of sid and trixie failed: $(tail -n 2 "$apt_dir/update.log" | tr '\n' ' ')"
 	touch "$stamp"
 fi
+# awk reads to the end: a reader that left early would kill apt-cache
+# with SIGPIPE, and pipefail would end this script without a word.
 version=$(apt-cache "${apt_opts[@]}" madison user-mode-linux 2>/dev/null |
-	awk -F' *[|] *' '$3 ~ / sid\/main / { print $2; exit }')
+	awk -F' *[|] *' '$3 ~ / sid\/main / && !v { v = $2 } END { print v }') ||
+	unavailable "apt-cache madison user-mode-linux failed"
 [ -n "$version" ] || unavailable "sid has no user-mode-linux package"
 # 7.2um1 -> 7.2: the kernel version names the configuration.
 short=${version%%um*}
