@@ -35,7 +35,7 @@ GUEST_BINS += $(ASAN_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help host-calls check-host host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
+.PHONY: FORCE all help soak soak-smoke strace-suite host-calls check-host host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -62,6 +62,11 @@ help:
 	@echo '                  (about 30 min): build/bench/report.md, *.csv, *.png'
 	@echo '  make bench-quick  the same with fewer runs and smaller counts (minutes)'
 	@echo '  make bench-smoke  tiny counts, one run: checks the harness (make check runs it)'
+	@echo '  make soak       the long robustness run (about 2 hours): trinity, stress-ng,'
+	@echo '                  the ptrace fuzzer and mode switches in every mode, strace'"'"'s'
+	@echo '                  test suite in the guest and natively: build/soak/SOAK.md'
+	@echo '                  (SOAK_PARTS="trinity ..." for some parts; soak-smoke: seconds)'
+	@echo '  make strace-suite  fetch and build strace'"'"'s source and test suite (cached)'
 	@echo '  make host-calls  count the host calls per guest getpid, page fault and fork+exec'
 	@echo '                   in each mode, from outside the UML (build/host-calls/)'
 	@echo '  make clean      remove build/'
@@ -126,6 +131,16 @@ bench-quick: all
 
 bench-smoke: all
 	@scripts/bench.sh --smoke
+
+# SOAK_PARTS names some of the parts (scripts/soak.sh --list); all by default.
+soak: all
+	@scripts/soak.sh $(SOAK_PARTS)
+
+soak-smoke: all
+	@scripts/soak.sh --smoke -o $(B)/soak-smoke $(SOAK_PARTS)
+
+strace-suite: | deps
+	@scripts/strace-suite.sh >/dev/null
 
 host-calls: all $(HOST_CHECK_INPUTS)
 	@scripts/host-calls.sh

@@ -238,6 +238,9 @@ if [ "$run_mode" = 1 ]; then
 		exit 125
 	fi
 	record_boot ok
+	# The command ran to the end, but a UML that then crashed is news.
+	[ "$uml_status" = 0 ] ||
+		echo "$prog: the UML exited with status $uml_status after the command" >&2
 	status=$(cat "$run_dir/status")
 	[[ "$status" =~ ^[0-9]+$ ]] || die "the guest reported a bad status: '$status'"
 	exit "$status"

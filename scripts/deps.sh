@@ -16,6 +16,7 @@ packages=(
 	libcap-dev	# the kernel's seccomp selftests, built statically
 	strace	# counting UML's host calls from outside (tests/hostcalls.sh)
 	patchelf	# upstream UML with trixie's libc beside it (make bench)
+	gawk	# strace's test suite natively (make soak)
 )
 
 missing=()

@@ -129,3 +129,17 @@ series_id() {
 		cut -c1-12 | tr -d '\n'
 	printf ' (%d patches)\n' "$n"
 }
+
+# apt-get and apt-cache options for a private sources list DIR/sources.list,
+# with its lists and downloads under DIR too, so that the machine's own
+# apt state is neither read nor written (scripts/upstream-uml.sh,
+# scripts/strace-suite.sh).  Sets APT_OPTS.
+private_apt() {	# DIR
+	mkdir -p "$1/lists/partial" "$1/archives/partial"
+	# shellcheck disable=SC2034 # read by the callers
+	APT_OPTS=(-o "Dir::Etc::SourceList=$1/sources.list"
+		-o Dir::Etc::SourceParts=/nonexistent
+		-o "Dir::State::Lists=$1/lists"
+		-o "Dir::Cache=$1" -o "Dir::Cache::Archives=$1/archives"
+		-o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+}

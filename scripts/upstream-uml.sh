@@ -29,16 +29,11 @@ esac
 
 base="$SYSPTVM_CACHE/upstream-uml"
 apt_dir="$base/apt"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+private_apt "$apt_dir"
 cat >"$apt_dir/sources.list" <<EOF
 deb http://deb.debian.org/debian sid main
 deb http://deb.debian.org/debian trixie main
 EOF
-apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
-	-o Dir::Etc::SourceParts=/nonexistent
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::Cache=$apt_dir" -o "Dir::Cache::Archives=$apt_dir/archives"
-	-o Debug::NoLocking=1 -o APT::Sandbox::User=root)
 
 unavailable() {
 	echo "upstream-uml: $*" >&2
@@ -48,13 +43,13 @@ unavailable() {
 stamp="$apt_dir/updated"
 if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
 	say "upstream-uml: refreshing the sid and trixie package lists (private, under $apt_dir)"
-	apt-get "${apt_opts[@]}" -q update >"$apt_dir/update.log" 2>&1 ||
+	apt-get "${APT_OPTS[@]}" -q update >"$apt_dir/update.log" 2>&1 ||
 		unavailable "apt-get update of sid and trixie failed: $(tail -n 2 "$apt_dir/update.log" | tr '\n' ' ')"
 	touch "$stamp"
 fi
 # awk reads to the end: a reader that left early would kill apt-cache
 # with SIGPIPE, and pipefail would end this script without a word.
-version=$(apt-cache "${apt_opts[@]}" madison user-mode-linux 2>/dev/null |
+version=$(apt-cache "${APT_OPTS[@]}" madison user-mode-linux 2>/dev/null |
 	awk -F' *[|] *' '$3 ~ / sid\/main / && !v { v = $2 } END { print v }') ||
 	unavailable "apt-cache madison user-mode-linux failed"
 [ -n "$version" ] || unavailable "sid has no user-mode-linux package"
@@ -73,7 +68,7 @@ if [ ! -e "$dir/.complete" ]; then
 		unavailable "patchelf is not installed (make deps installs it)"
 	say "upstream-uml: fetching user-mode-linux $version (sid) and libc6 (trixie)"
 	rm -rf "$dir" && mkdir -p "$dir/debs"
-	(cd "$dir/debs" && apt-get "${apt_opts[@]}" -q download "user-mode-linux=$version" libc6/trixie) \
+	(cd "$dir/debs" && apt-get "${APT_OPTS[@]}" -q download "user-mode-linux=$version" libc6/trixie) \
 		>"$dir/download.log" 2>&1 ||
 		unavailable "apt-get download failed: $(tail -n 2 "$dir/download.log" | tr '\n' ' ')"
 	for deb in "$dir"/debs/*.deb; do

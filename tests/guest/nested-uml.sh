@@ -1,26 +1,32 @@
 #!/bin/bash
-# Run a UML inside this guest: nested-uml [-m MEM] [-u UMID] [-v] KERNEL CMD [KERNEL-ARGS...]
+# Run a UML inside this guest: nested-uml [-m MEM] [-u UMID] [-t SECONDS] [-v] KERNEL CMD [KERNEL-ARGS...]
 #
 # The inner kernel gets this guest's / as its root through hostfs, runs CMD
 # (bash -c) as its init, and powers off.  Prints the inner boot log (with -v,
 # or when the command's status cannot be read) and CMD's output; exits with
 # CMD's status, or 125 when the inner system did not run it to the end.
 # -u names the inner UML (umid=UMID on its command line; nested-PID else).
+# -t kills the inner UML after SECONDS (default 600).  An inner UML that
+# ran CMD but then exited with a non-zero status is named on stderr.
 set -uo pipefail
 
 mem=192M
 umid=nested-$$
 verbose=0
+secs=600
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-m) mem=$2; shift 2 ;;
 	-u) umid=$2; shift 2 ;;
+	-t) secs=$2; shift 2 ;;
 	-v) verbose=1; shift ;;
-	-h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] || { echo "usage: nested-uml [-m MEM] [-u UMID] [-v] KERNEL CMD [KERNEL-ARGS...]" >&2; exit 2; }
+usage="usage: nested-uml [-m MEM] [-u UMID] [-t SECONDS] [-v] KERNEL CMD [KERNEL-ARGS...]"
+[ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
+case "$secs" in ''|*[!0-9]*) echo "nested-uml: -t wants seconds, not '$secs'; $usage" >&2; exit 2 ;; esac
 kernel=$1 cmd=$2
 shift 2
 
@@ -41,7 +47,7 @@ exec poweroff
 INIT
 chmod +x "$dir/init"
 
-TMPDIR=/dev/shm timeout 600 "$kernel" "mem=$mem" rootfstype=hostfs rootflags=/ rw \
+TMPDIR=/dev/shm timeout "$secs" "$kernel" "mem=$mem" rootfstype=hostfs rootflags=/ rw \
 	"init=$dir/init" "umid=$umid" "uml_dir=$dir" con=null ssl=null \
 	con0=null,fd:1 "$@" </dev/null >"$dir/boot.log" 2>&1
 uml_status=$?
@@ -54,4 +60,6 @@ if [ ! -s "$dir/status" ]; then
 	echo "nested-uml: $kernel did not run the command to the end (exit status $uml_status)" >&2
 	exit 125
 fi
+[ "$uml_status" = 0 ] ||
+	echo "nested-uml: $kernel exited with status $uml_status after the command" >&2
 exit "$(cat "$dir/status")"

@@ -8,7 +8,7 @@
  * gets a summary line and exit status 0.
  *
  * The child makes a mix of system calls (getpid, mkdir/rmdir in
- * /tmp/fuzz-<pid>, nanosleep, and getppid, which stops for seccomp).  When
+ * $TMPDIR/fuzz-<pid> (/tmp by default), nanosleep, and getppid, which stops for seccomp).  When
  * it dies, of a poked register or a signal, a new one takes its place; some
  * children are traced with PTRACE_TRACEME, others with PTRACE_SEIZE, so that
  * PTRACE_INTERRUPT and PTRACE_LISTEN sometimes do something.
@@ -141,7 +141,7 @@ struct fuzz_stats {
 };
 
 static const char *progname = "ptrace_fuzz";
-static char fuzz_dir[64];
+static char fuzz_dir[256];
 static unsigned char *scratch;		/* SCRATCH_SIZE bytes, guard pages around */
 static unsigned char *guard;		/* the PROT_NONE page below scratch */
 static uint64_t rng_state;
@@ -782,13 +782,15 @@ static void print_summary(uint64_t seed, long seconds)
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: %s [-t SECONDS] [-s SEED] [-u UID] [-v]\n"
+		"usage: %s [-t SECONDS] [-n REQUESTS] [-s SEED] [-u UID] [-v]\n"
 		"Fire random ptrace requests at a traced child for SECONDS (default %d),\n"
-		"starting a new child whenever one dies, then print a summary:\n"
+		"or until REQUESTS requests were made if that comes first, starting a\n"
+		"new child whenever one dies, then print a summary:\n"
 		"  fuzz: seed=S seconds=T requests=N ok=N children=N stops=N kicks=N kills=N errors: EIO=N ...\n"
 		"kicks: a resumed child had to be stopped with SIGSTOP or PTRACE_INTERRUPT;\n"
 		"kills: it had to be killed.  Exits 0 when the time is up, 1 if no child\n"
-		"could be set up, 3 if the tracer got stuck (a child that would not die).\n"
+		"could be set up, 3 if the tracer got stuck (a child that would not die),\n"
+		"4 if -n REQUESTS were asked for and the time ran out before them.\n"
 		"  -s SEED  the random sequence (default: from the clock; printed first)\n"
 		"  -u UID   become UID (and GID UID, no groups) before tracing anything\n"
 		"  -v       log every request to stderr\n",
@@ -799,15 +801,26 @@ int main(int argc, char *argv[])
 {
 	struct tracee t = { 0 };
 	long seconds = DEFAULT_SECONDS;
+	unsigned long max_requests = 0;
 	long long deadline;
 	bool race = false, have_seed = false, have_uid = false;
 	uint64_t seed = 0;
 	uid_t uid = 0;
+	const char *tmpdir;
 	char *end;
 	int opt, ret = 0;
 
-	while ((opt = getopt(argc, argv, "t:s:u:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "t:n:s:u:vh")) != -1) {
 		switch (opt) {
+		case 'n':
+			errno = 0;
+			max_requests = strtoul(optarg, &end, 0);
+			if (errno || *end || !*optarg || *optarg == '-' || !max_requests) {
+				fprintf(stderr, "%s: -n wants a count of requests (1 or more), got '%s'\n",
+					progname, optarg);
+				return 2;
+			}
+			break;
 		case 't':
 			errno = 0;
 			seconds = strtol(optarg, &end, 0);
@@ -868,7 +881,14 @@ int main(int argc, char *argv[])
 	}
 	scratch = guard + 4096;
 
-	snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/fuzz-%d", getpid());
+	tmpdir = getenv("TMPDIR");
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	if (snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/fuzz-%d", tmpdir, getpid()) >=
+	    (int)sizeof(fuzz_dir)) {
+		fprintf(stderr, "%s: TMPDIR is too long: %s\n", progname, tmpdir);
+		return 2;
+	}
 	if (mkdir(fuzz_dir, 0700)) {
 		fprintf(stderr, "%s: mkdir %s: %s\n", progname, fuzz_dir, strerror(errno));
 		return 1;
@@ -883,7 +903,8 @@ int main(int argc, char *argv[])
 	alarm(seconds + 30);
 	deadline = now_us() + seconds * 1000000LL;
 
-	while (now_us() < deadline) {
+	while (now_us() < deadline &&
+	       (!max_requests || stats.requests < max_requests)) {
 		if (!t.pid) {
 			if (start_child(&t) == 0)
 				continue;
@@ -908,5 +929,10 @@ int main(int argc, char *argv[])
 	alarm(0);
 	remove_fuzz_dir();
 	print_summary(seed, seconds);
+	if (!ret && max_requests && stats.requests < max_requests) {
+		fprintf(stderr, "%s: the time ran out after %lu of the %lu requests asked for\n",
+			progname, stats.requests, max_requests);
+		ret = 4;
+	}
 	return ret;
 }

@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# The harness of make soak (scripts/soak.sh, tests/soak/parts.sh,
+# tests/guest/run-strace-tests.sh): that its bar and its verdicts can fail,
+# and a smoke run of its parts.  The soak itself is not in make check.
+
+# The bar fails on each kind of line that breaks it and passes a clean log.
+test_soak_bar_catches_panics_crashes_and_oopses() {
+	local dir line
+	dir=$(tmpdir)
+	SOAK_SCALE=smoke . tests/soak/parts.sh
+	printf 'Linux version 6.12\nDriving processes with PTRACE_SYSEMU (sysemu)\nstatus 0\n' >"$dir/clean"
+	soak_bar "$dir/clean" || fail "the bar failed a clean log"
+	while IFS= read -r line; do
+		cp "$dir/clean" "$dir/bad"
+		echo "$line" >>"$dir/bad"
+		if soak_bar "$dir/bad" 2>/dev/null; then
+			fail "the bar passed a log with: $line"
+		fi
+		echo "caught: $line"
+	done <<'LINES'
+Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009
+WARNING: CPU: 0 PID: 42 at kernel/ptrace.c:123 ptrace_resume+0x1/0x2
+BUG: kernel NULL pointer dereference, address: 0000000000000008
+Oops: general protection fault, probably for non-canonical address
+boot.sh: the guest did not run the command to the end (UML exit status 139)
+boot.sh: the UML exited with status 139 after the command
+nested-uml: /usr/local/bin/linux exited with status 134 after the command
+LINES
+	rm -rf "$dir"
+}
+
+# run-strace-tests gives automake's verdicts: 0 passes, 77 skips, 99 errs,
+# another status fails, and the suite's expected failures are XFAIL; its
+# status is non-zero when a test failed.  On a made-up tree.
+test_strace_runner_verdicts() {
+	local dir out rc=0 t
+	dir=$(tmpdir)
+	mkdir -p "$dir/tests"
+	printf '#!/bin/sh\nexec "$@"\n' >"$dir/tests/run.sh"
+	echo "STRACE_ARCH=x86_64 SIZEOF_LONG=8" >"$dir/tests/sysptvm-env"
+	printf '%s\n' pass.test skip.test err.test fail.test xfail.test env.test >"$dir/tests/sysptvm-tests"
+	echo xfail.test >"$dir/tests/sysptvm-xfail"
+	for t in pass:0 skip:77 err:99 fail:1 xfail:1; do
+		printf '#!/bin/sh\nexit %s\n' "${t#*:}" >"$dir/tests/${t%:*}.test"
+	done
+	# The Makefile's variables and srcdir reach each test.
+	# shellcheck disable=SC2016 # expanded by the test
+	printf '#!/bin/sh\n[ "$STRACE_ARCH" = x86_64 ] && [ "$srcdir" = . ]\n' >"$dir/tests/env.test"
+	chmod +x "$dir"/tests/*
+	out=$(tests/guest/run-strace-tests.sh -o "$dir/out" "$dir") || rc=$?
+	echo "$out"
+	assert_matches "$out" '^PASS pass\.test [0-9.]+$' "a test that exits 0"
+	assert_matches "$out" '^SKIP skip\.test ' "a test that exits 77"
+	assert_matches "$out" '^ERROR err\.test ' "a test that exits 99"
+	assert_matches "$out" '^FAIL fail\.test ' "a test that exits 1"
+	assert_matches "$out" '^XFAIL xfail\.test ' "an expected failure"
+	assert_matches "$out" '^PASS env\.test ' "the variables of sysptvm-env and srcdir"
+	assert_contains "$out" "strace-tests: 6 tests: 2 pass, 1 fail, 1 skip, 1 error, 1 xfail, 0 xpass" "the summary"
+	assert_eq 1 "$rc" "the status with a failure"
+	[ -r "$dir/out/fail.test.log" ] || fail "no log kept for the failed test"
+	[ ! -e "$dir/out/pass.test.log" ] || fail "a log kept for a test that passed"
+	rm -rf "$dir"
+}
+
+# Every part of make soak at the smoke scale (seconds): the harness works
+# in every place and mode.  Its figures prove nothing.  strace's suite is
+# skipped when make soak has not built it.
+# timeout: 900 s
+test_soak_smoke_runs_every_part() {
+	local out rc=0 dir
+	dir=$TOP/build/soak-smoke
+	out=$(scripts/soak.sh --smoke -o "$dir") || rc=$?
+	echo "$out"
+	cat "$dir/SOAK.md"
+	assert_eq 0 "$rc" "the status of scripts/soak.sh --smoke"
+	assert_matches "$out" '^[1-9][0-9]* passed, 0 failed' "the closing line"
+	assert_contains "$(cat "$dir/SOAK.md")" "## trinity:" "the report's trinity table"
+	assert_matches "$(cat "$dir/SOAK.md")" '^\| outer UML, sysemu, as nobody \| 20 s \| [1-9][0-9]* system calls; bar: panics=0 crashes=0 oops=0 \| pass \|$' \
+		"trinity's row"
+	assert_matches "$(cat "$dir/SOAK.md")" '^\| nested-sysptvm: 3 mode\(s\): sysptvm sysemu ptrace +\| [0-9]+ flips \| [1-9][0-9]* file\(s\) in /var/tmp/toggle-io match their sums after the flips; bar: panics=0 crashes=0 oops=0 \| pass \|$' \
+		"the nested flips' row"
+}
