@@ -249,7 +249,7 @@ boot_parameter_matrix() {	# CHECKS COMBINATION...
 # The kernel's own selftests (scripts/selftests.sh, build/selftests), run
 # by run-selftests (tests/guest/) wherever a test wants them.  In make
 # check: all but seccomp_benchmark, whose verdicts are timings compared
-# with each other (make soak runs it).
+# with each other.
 SELFTEST_DIR=$TOP/build/selftests
 SELFTEST_SKIP=seccomp/seccomp_benchmark
 SELFTEST_RUN="run-selftests -t 400 -x $SELFTEST_SKIP"
