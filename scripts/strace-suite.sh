@@ -4,6 +4,8 @@
 #
 #   scripts/strace-suite.sh          build if needed; print the tree's path
 #   scripts/strace-suite.sh --list   print the names of the suite's tests
+#   scripts/strace-suite.sh --if-built  print the tree's path if it is
+#                                    built; else exit 3 and build nothing
 #
 # The machine's own sources lists have no deb-src lines, so the source comes
 # through a private list (under $SYSPTVM_CACHE/strace/apt), like
@@ -21,8 +23,9 @@ set -euo pipefail
 want=path
 case "${1:-}" in
 --list) want=list ;;
+--if-built) want=if-built ;;
 "") ;;
--h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) die "unknown argument '$1' (see --help)" ;;
 esac
 
@@ -38,6 +41,9 @@ unavailable() {
 version=$(dpkg-query -W -f='${Version}' strace 2>/dev/null) ||
 	unavailable "strace is not installed on this host (make deps installs it)"
 dir="$base/$version"
+if [ "$want" = if-built ] && [ ! -e "$dir/.complete" ]; then
+	unavailable "not built for strace $version (make strace-suite builds it)"
+fi
 if [ ! -e "$dir/.complete" ]; then
 	private_apt "$apt_dir"
 	echo "deb-src http://deb.debian.org/debian bookworm main" >"$apt_dir/sources.list"
@@ -79,5 +85,5 @@ if [ ! -e "$dir/.complete" ]; then
 fi
 case "$want" in
 list) cat "$dir/tree/tests/sysptvm-tests" ;;
-path) realpath "$dir/tree" ;;
+path|if-built) realpath "$dir/tree" ;;
 esac

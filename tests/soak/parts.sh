@@ -208,15 +208,13 @@ part_flips_nested_sysptvm() { flips_in nested-sysptvm; }
 # strace's own test suite (scripts/strace-suite.sh builds it), in the
 # outer UML (its default mode) and natively on this host, each in a copy
 # of the built tree without its object files.  The guest reaches the tree
-# and its results directory through hostfs and runs the suite on its own
-# disk.  At the smoke scale only a few tests run, and only when the tree
-# is already built.
+# and its results directory through hostfs and runs the suite in a tmpfs.
+# At the smoke scale only a few tests run, and only when the tree is
+# already built.
 strace_tree() {
-	local tree
 	if [ "$SOAK_SCALE" = smoke ]; then
-		tree=$(find "$SYSPTVM_CACHE/strace" -maxdepth 2 -name tree 2>/dev/null | head -n 1)
-		[ -n "$tree" ] || skip "the strace suite is not built (make soak builds it)"
-		realpath "$tree"
+		scripts/strace-suite.sh --if-built 2>/dev/null ||
+			skip "the strace suite is not built (make soak builds it)"
 	else
 		scripts/strace-suite.sh
 	fi
@@ -255,8 +253,7 @@ part_strace() {
 		mount -t hostfs none /mnt/strace -o $tree &&
 		mount -t hostfs none /mnt/results -o $dir/results &&
 		(cd /mnt/strace && tar --exclude='*.o' -cf - .) | tar -C /root/strace -xf - || exit 1
-		run-strace-tests -t 600 -o /mnt/results /root/strace $STRACE_TESTS
-		echo guest-alive" || rc=$?
+		run-strace-tests -t 600 -o /mnt/results /root/strace $STRACE_TESTS" || rc=$?
 	echo "=== in the guest"
 	cat "$SOAK_DIR/strace-guest.out"
 	summary=$(grep -E '^strace-tests: [0-9]+ tests:' "$SOAK_DIR/strace-guest.out" | tail -n 1)
