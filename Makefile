@@ -35,7 +35,7 @@ GUEST_BINS += $(ASAN_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help soak soak-smoke strace-suite host-calls check-host host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean
+.PHONY: FORCE all help check-series soak soak-smoke strace-suite host-calls check-host host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -69,6 +69,10 @@ help:
 	@echo '  make strace-suite  fetch and build strace'"'"'s source and test suite (cached)'
 	@echo '  make host-calls  count the host calls per guest getpid, page fault and fork+exec'
 	@echo '                   in each mode, from outside the UML (build/host-calls/)'
+	@echo '  make series     build/series/: the series in its posted form (git format-patch,'
+	@echo '                  a cover letter), our files in the patches that add them'
+	@echo '  make check-series  build every step of the series (UML, and the host kernel'
+	@echo '                  where a step touches it) and checkpatch each patch'
 	@echo '  make clean      remove build/'
 	@echo '  make distclean  also remove the cache ($(CACHE_DIR))'
 	@echo 'Then: ./boot.sh (a root shell in the guest), ./boot.sh --help.'
@@ -146,6 +150,12 @@ host-calls: all $(HOST_CHECK_INPUTS)
 	@scripts/host-calls.sh
 
 HOST_INPUTS := host/x86_64.config scripts/host-kernel.sh $(KERNEL_SCRIPTS)
+series: | deps
+	@scripts/series.sh
+
+check-series: | deps
+	@scripts/check-series.sh
+
 host-kernel: $(B)/bzImage
 host-kernel-stock: $(B)/bzImage-stock
 host-initramfs: $(B)/host-initramfs.cpio.gz

@@ -57,12 +57,14 @@ boot_failure_cause() {	# CONSOLE-LOG
 # SYSPTVM_BOOT_RECORD (set by tests/run) names a file that gets one line per
 # --run boot: "ok KERNEL" when the guest ran the command, else "FAIL KERNEL"
 # followed by the cause, indented.
+# One write, so that the records of boots running side by side (tests/run
+# -j) do not interleave.
 record_boot() {	# ok|FAIL [CAUSE]
+	local rec
 	[ -n "${SYSPTVM_BOOT_RECORD:-}" ] || return 0
-	{
-		echo "$1 $kernel ${kargs[*]}"
-		[ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/    /'
-	} >>"$SYSPTVM_BOOT_RECORD"
+	rec="$1 $kernel ${kargs[*]}"$'\n'
+	[ -z "${2:-}" ] || rec+=$(printf '%s\n' "$2" | sed 's/^/    /')$'\n'
+	printf '%s' "$rec" >>"$SYSPTVM_BOOT_RECORD"
 }
 bad_usage() {
 	echo "$prog: $*" >&2

@@ -5,10 +5,6 @@
  * /proc/sysptvm and /proc/sysemu switch the way UML drives its processes
  * at run time (DESIGN.md section 3); the host side (os-Linux/sysptvm.c)
  * keeps the switches and applies them at the next resume of a process.
- *
- * The boot log names the sysptvm patch series this kernel was built from, so
- * that a test (or a bug report) can tell which build is running.  The build
- * generates sysptvm_series.h from the project's patches and source files.
  */
 
 #include <linux/init.h>
@@ -17,7 +13,6 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <sysptvm.h>
-#include "sysptvm_series.h"
 
 struct sysptvm_switch {
 	const char *name;
@@ -43,7 +38,10 @@ static int switch_open(struct inode *inode, struct file *file)
 	return single_open(file, switch_show, pde_data(inode));
 }
 
-/* "0" or "1", with an optional newline; anything else changes nothing. */
+/*
+ * "0" or "1", with an optional newline; anything else changes nothing.  An
+ * empty write writes nothing, as write(2) of zero bytes does elsewhere.
+ */
 static ssize_t switch_write(struct file *file, const char __user *buf,
 			    size_t count, loff_t *pos)
 {
@@ -51,7 +49,9 @@ static ssize_t switch_write(struct file *file, const char __user *buf,
 	char val[2];
 	int err;
 
-	if (count < 1 || count > sizeof(val))
+	if (!count)
+		return 0;
+	if (count > sizeof(val))
 		return -EINVAL;
 	if (copy_from_user(val, buf, count))
 		return -EFAULT;
@@ -83,10 +83,3 @@ static int __init sysptvm_proc_init(void)
 	return 0;
 }
 late_initcall(sysptvm_proc_init);
-
-static int __init sysptvm_report_series(void)
-{
-	pr_info("sysptvm: built from patch series %s\n", SYSPTVM_SERIES);
-	return 0;
-}
-late_initcall(sysptvm_report_series);

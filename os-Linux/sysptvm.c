@@ -7,24 +7,23 @@
  */
 
 #include <errno.h>
-#include <stddef.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/rseq.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <sys/user.h>
 #include <init.h>
 #include <mm_id.h>
 #include <os.h>
 #include <ptrace_user.h>
 #include <sysdep/ptrace.h>
-#include <sysptvm.h>
+#include "sysptvm_host.h"
 
 void __init os_report_host_kernel(void)
 {
@@ -37,52 +36,6 @@ void __init os_report_host_kernel(void)
 	}
 	os_info("Host kernel: %s %s %s\n", host.sysname, host.release,
 		host.machine);
-}
-
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
-/* The x86_64 user address space with 4-level host page tables. */
-#define TOP_ADDRESS_LIMIT (1UL << 47)
-
-/* A page below the top is free or in use; above it, mmap() fails. */
-static bool page_below_top(unsigned long addr)
-{
-	void *p = mmap((void *) addr, UM_KERN_PAGE_SIZE, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-		       -1, 0);
-
-	if (p == MAP_FAILED)
-		return errno == EEXIST;
-	munmap(p, UM_KERN_PAGE_SIZE);
-	return p == (void *) addr;
-}
-
-/*
- * The top of the address space this process can map.  On an x86_64 host it
- * is just below 128 TiB; inside a UML it is the task size of that UML, which
- * ends below its own stub.  A UML that assumes a fixed top cannot map its
- * stub there, so nested UMLs need the top probed.
- */
-unsigned long __init os_probe_top_address(void)
-{
-	int on_stack;
-	unsigned long below = (unsigned long) &on_stack & ~(UM_KERN_PAGE_SIZE - 1);
-	unsigned long above = TOP_ADDRESS_LIMIT;
-
-	os_info("Checking the top of the address space...");
-	while (above - below > UM_KERN_PAGE_SIZE) {
-		unsigned long mid = below + ((above - below) / 2 &
-					     ~(UM_KERN_PAGE_SIZE - 1));
-
-		if (page_below_top(mid))
-			below = mid;
-		else
-			above = mid;
-	}
-	os_info("0x%lx\n", above);
-	return above;
 }
 
 /*
@@ -167,30 +120,39 @@ static int __init flag_setup(const char *name, char *str, bool *flag)
 	return 0;
 }
 
-/* The boot parameter @flag sets the flag of that name. */
-#define FLAG_PARAM(flag, help)						\
-static int __init flag##_setup(char *str, int *add)			\
-{									\
-	return flag_setup(#flag, str, &flag);				\
-}									\
-__uml_setup(#flag, flag##_setup, #flag "\n" help "\n")
-
-FLAG_PARAM(nosysptvm,
+static int __init nosysptvm_setup(char *str, int *add)
+{
+	return flag_setup("nosysptvm", str, &nosysptvm);
+}
+__uml_setup("nosysptvm", nosysptvm_setup,
+"nosysptvm\n"
 "    Never drive processes with the PTRACE_VM tags (PTRACE_SYSCALL +\n"
 "    PTRACE_SYSCALL_SKIPCALL), even if the host supports them: use\n"
 "    PTRACE_SYSEMU, or plain PTRACE_SYSCALL without it.  /proc/sysptvm\n"
-"    then refuses to switch them on.\n");
+"    then refuses to switch them on.\n\n");
 
-FLAG_PARAM(usesysemu,
+static int __init usesysemu_setup(char *str, int *add)
+{
+	return flag_setup("usesysemu", str, &usesysemu);
+}
+__uml_setup("usesysemu", usesysemu_setup,
+"usesysemu\n"
 "    Start with PTRACE_SYSEMU even if the host supports the PTRACE_VM\n"
 "    tags.  Unlike nosysptvm, the tags stay available: writing 1 to\n"
-"    /proc/sysptvm switches to them at run time.\n");
+"    /proc/sysptvm switches to them at run time.  Ignored, with a\n"
+"    warning, where PTRACE_SYSEMU cannot be used (nosysemu, or a host\n"
+"    without it).\n\n");
 
-FLAG_PARAM(nosysemu,
+static int __init nosysemu_setup(char *str, int *add)
+{
+	return flag_setup("nosysemu", str, &nosysemu);
+}
+__uml_setup("nosysemu", nosysemu_setup,
+"nosysemu\n"
 "    Never drive processes with PTRACE_SYSEMU, even if the host supports\n"
 "    it.  Without the PTRACE_VM tags (or with nosysptvm) UML then uses\n"
 "    plain PTRACE_SYSCALL: two stops per system call, the call nullified\n"
-"    at its entry.  /proc/sysemu then refuses to switch PTRACE_SYSEMU on.\n");
+"    at its entry.  /proc/sysemu then refuses to switch PTRACE_SYSEMU on.\n\n");
 
 /* The kind of stop the process is in (PTRACE_EVENTMSG_*), or 0. */
 static unsigned long stop_kind(int pid)
@@ -203,13 +165,48 @@ static unsigned long stop_kind(int pid)
 }
 
 #define PROBE_RESULT 4242
-#define USER_REG(r) offsetof(struct user_regs_struct, r)
+
+/*
+ * A probe has three outcomes: the host does what it asks (OK), the host
+ * answers as a kernel without the feature does (missing, unsupported), or
+ * something else failed, a fork() or a wait, or the host answered in a way
+ * no kernel should.  The last is not the host's answer: the probe keeps
+ * what failed here and its caller prints it, as the stock probes do.
+ */
+static char probe_error[160];
+
+static void __init probe_failed(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (probe_error[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(probe_error, sizeof(probe_error), fmt, ap);
+	va_end(ap);
+}
+
+/* Print and forget what failed in the probe @name. */
+static bool __init probe_report_error(const char *name)
+{
+	if (!probe_error[0])
+		return false;
+	os_warn("%s: the probe failed: %s\n", name, probe_error);
+	probe_error[0] = '\0';
+	return true;
+}
 
 /*
  * The child of a probe: exactly one getppid() for the tracer to act on,
- * then exit_group() with a status that says what the call returned.
+ * then a call that says what it returned: getpid() for the result the
+ * tracer set, getuid() for the parent's pid (the call ran), getgid() for
+ * anything else.  The tracer reads only call numbers, on any architecture.
  */
-static void __noreturn probe_child(void)
+#define PROBE_SAW_RESULT	__NR_getpid
+#define PROBE_SAW_CALL_RUN	__NR_getuid
+#define PROBE_SAW_OTHER		__NR_getgid
+
+static void __init __noreturn probe_child(void)
 {
 	long parent = getppid(), ret;
 
@@ -217,30 +214,40 @@ static void __noreturn probe_child(void)
 		_exit(3);
 	kill(getpid(), SIGSTOP);
 	ret = syscall(__NR_getppid);
-	_exit(ret == PROBE_RESULT ? 0 : ret == parent ? 1 : 2);
+	syscall(ret == PROBE_RESULT ? PROBE_SAW_RESULT :
+		ret == parent ? PROBE_SAW_CALL_RUN : PROBE_SAW_OTHER);
+	_exit(0);
 }
 
 /* Start a probe child and wait for its SIGSTOP; its pid, or -1. */
 static int __init probe_start(void)
 {
-	int pid, status = 0;
+	int pid, n, status = 0;
 
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
 		probe_child();
-	if (pid < 0)
-		return -1;
-
-	CATCH_EINTR(waitpid(pid, &status, WUNTRACED));
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP ||
-	    ptrace(PTRACE_SETOPTIONS, pid, 0,
-		   (void *) (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) < 0) {
-		kill(pid, SIGKILL);
-		CATCH_EINTR(waitpid(pid, &status, __WALL));
+	if (pid < 0) {
+		probe_failed("fork failed, errno = %d", errno);
 		return -1;
 	}
-	return pid;
+
+	CATCH_EINTR(n = waitpid(pid, &status, WUNTRACED));
+	if (n < 0)
+		probe_failed("waitpid failed, errno = %d", errno);
+	else if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP)
+		probe_failed("expected SIGSTOP from the child, got status = %#x",
+			     status);
+	else if (ptrace(PTRACE_SETOPTIONS, pid, 0,
+			(void *) (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) < 0)
+		probe_failed("PTRACE_SETOPTIONS failed, errno = %d", errno);
+	else
+		return pid;
+
+	kill(pid, SIGKILL);
+	CATCH_EINTR(waitpid(pid, &status, __WALL));
+	return -1;
 }
 
 static void __init probe_end(int pid)
@@ -251,51 +258,92 @@ static void __init probe_end(int pid)
 	CATCH_EINTR(waitpid(pid, &status, __WALL));
 }
 
-/* Wait for a syscall stop of the probe child; its number, or -1. */
-static long probe_wait_syscall(int pid)
+/*
+ * Wait for a syscall stop of the probe child; the number of its call, or
+ * -1 after a stop of another kind (@status), or a failed wait.
+ */
+static long __init probe_wait_syscall(int pid, int *status)
 {
-	int status, n;
+	int n;
+	long nr;
 
-	CATCH_EINTR(n = waitpid(pid, &status, __WALL));
-	if (n < 0 || !WIFSTOPPED(status) ||
-	    WSTOPSIG(status) != (SIGTRAP | 0x80))
+	CATCH_EINTR(n = waitpid(pid, status, __WALL));
+	if (n < 0) {
+		probe_failed("waitpid failed, errno = %d", errno);
 		return -1;
-	return ptrace(PTRACE_PEEKUSER, pid,
-		      (void *) USER_REG(orig_rax), 0);
+	}
+	if (!WIFSTOPPED(*status) || WSTOPSIG(*status) != (SIGTRAP | 0x80))
+		return -1;
+	errno = 0;
+	nr = ptrace(PTRACE_PEEKUSER, pid, (void *) PT_SYSCALL_NR_OFFSET, 0);
+	if (errno) {
+		probe_failed("PTRACE_PEEKUSER failed, errno = %d", errno);
+		return -1;
+	}
+	return nr;
+}
+
+/* A host without a ptrace request or tag refuses it with EIO. */
+static bool __init probe_refused(const char *what, int err)
+{
+	if (err != EIO)
+		probe_failed("%s failed, errno = %d", what, err);
+	return false;
 }
 
 /*
  * Run the probe child to the entry stop of getppid() with @request,
  * resume it from there with @request and @tag (first setting the result
- * if @set_result), and check that the next stop is the entry of
- * exit_group() (no exit stop of getppid) with the status that says
- * whether the call ran and what it returned.
+ * if @set_result), and check that the next stop is the entry of the call
+ * @want_call (no exit stop of getppid), which says whether the call ran
+ * and what it returned.
+ *
+ * A host without @request refuses it (EIO); one without the tags refuses
+ * @tag or ignores it, and then stops at the exit of getppid().
  */
-static bool __init probe_call(int request, unsigned long tag,
-			      bool set_result, long want_status)
+static bool __init probe_call(int request, const char *name,
+			      unsigned long tag, bool set_result,
+			      long want_call)
 {
 	bool ok = false;
-	int pid = probe_start();
+	int pid = probe_start(), status;
+	long nr;
 
 	if (pid < 0)
 		return false;
-	if (ptrace(request, pid, 0, 0) < 0 ||
-	    probe_wait_syscall(pid) != __NR_getppid)
+	if (ptrace(request, pid, 0, 0) < 0) {
+		probe_refused(name, errno);
 		goto out;
-	if (request == PTRACE_SYSCALL)
-		host_names_syscall_stops =
-			stop_kind(pid) == PTRACE_EVENTMSG_SYSCALL_ENTRY;
+	}
+	nr = probe_wait_syscall(pid, &status);
+	if (nr != __NR_getppid) {
+		probe_failed("expected the entry stop of getppid, got %s %#x",
+			     nr < 0 ? "status =" : "call", nr < 0 ? status : (int) nr);
+		goto out;
+	}
 	if (set_result &&
-	    ptrace(PTRACE_POKEUSER, pid, (void *) USER_REG(rax),
-		   (void *) PROBE_RESULT) < 0)
+	    ptrace(PTRACE_POKEUSER, pid, (void *) PT_SYSCALL_RET_OFFSET,
+		   (void *) PROBE_RESULT) < 0) {
+		probe_failed("PTRACE_POKEUSER failed, errno = %d", errno);
 		goto out;
-	/* A host without the tags ignores addr, or refuses it. */
-	if (ptrace(request, pid, (void *) tag, 0) < 0)
+	}
+	if (ptrace(request, pid, (void *) tag, 0) < 0) {
+		probe_refused(name, errno);
 		goto out;
-	if (probe_wait_syscall(pid) != __NR_exit_group)
+	}
+	nr = probe_wait_syscall(pid, &status);
+	if (nr == __NR_getppid && tag)
+		goto out;	/* the exit stop: the host ignored the tag */
+	ok = nr == want_call;
+	if (ok)
 		goto out;
-	ok = ptrace(PTRACE_PEEKUSER, pid, (void *) USER_REG(rdi), 0)
-		== want_status;
+	if (nr == PROBE_SAW_CALL_RUN)
+		probe_failed("getppid ran");
+	else if (nr == PROBE_SAW_RESULT || nr == PROBE_SAW_OTHER)
+		probe_failed("getppid returned the wrong value");
+	else
+		probe_failed("expected the call that follows getppid, got %s %#x",
+			     nr < 0 ? "status =" : "call", nr < 0 ? status : (int) nr);
 out:
 	probe_end(pid);
 	return ok;
@@ -304,27 +352,55 @@ out:
 /* Single steps up to getppid(): traps first, then its entry stop. */
 static bool __init probe_sysemu_singlestep(void)
 {
-	int pid = probe_start(), steps, status, n;
+	int pid = probe_start(), steps, status = 0;
 	bool ok = false;
+	long nr = -1;
 
 	if (pid < 0)
 		return false;
 	for (steps = 0; steps < 100000; steps++) {
-		if (ptrace(PTRACE_SYSEMU_SINGLESTEP, pid, 0, 0) < 0)
-			break;
-		CATCH_EINTR(n = waitpid(pid, &status, __WALL));
-		if (n < 0 || !WIFSTOPPED(status))
-			break;
-		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
-			ok = steps > 0 &&
-			     ptrace(PTRACE_PEEKUSER, pid,
-				    (void *) USER_REG(orig_rax), 0)
-				== __NR_getppid;
-			break;
+		if (ptrace(PTRACE_SYSEMU_SINGLESTEP, pid, 0, 0) < 0) {
+			probe_refused("PTRACE_SYSEMU_SINGLESTEP", errno);
+			goto out;
 		}
-		if (WSTOPSIG(status) != SIGTRAP)
+		nr = probe_wait_syscall(pid, &status);
+		if (nr >= 0)
+			break;
+		if (probe_error[0] || !WIFSTOPPED(status) ||
+		    WSTOPSIG(status) != SIGTRAP)
 			break;
 	}
+	if (steps > 0 && nr == __NR_getppid)
+		ok = true;
+	else
+		probe_failed("PTRACE_SYSEMU_SINGLESTEP: expected SIGTRAPs, then the entry stop of getppid; got status = %#x after %d step(s)",
+			     status, steps);
+out:
+	probe_end(pid);
+	return ok;
+}
+
+/*
+ * Whether PTRACE_GETEVENTMSG tells the entry stop of a call from its exit
+ * stop (Linux 5.3 and later); without it the mode cannot change at run time.
+ */
+static bool __init probe_stop_names(void)
+{
+	int pid = probe_start(), status;
+	unsigned long msg;
+	bool ok = false;
+
+	if (pid < 0)
+		return false;
+	if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0)
+		probe_failed("PTRACE_SYSCALL failed, errno = %d", errno);
+	else if (probe_wait_syscall(pid, &status) != __NR_getppid)
+		probe_failed("expected the entry stop of getppid, got status = %#x",
+			     status);
+	else if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) < 0)
+		probe_failed("PTRACE_GETEVENTMSG failed, errno = %d", errno);
+	else
+		ok = msg == PTRACE_EVENTMSG_SYSCALL_ENTRY;
 	probe_end(pid);
 	return ok;
 }
@@ -338,20 +414,27 @@ static const char * __init probe_verdict(bool supported, bool disabled,
 	return disabled ? "(disabled)\n" : "OK\n";
 }
 
+/* Whether a probe failed rather than found the feature missing. */
+static bool sysemu_probe_failed;
+static bool sysptvm_probe_failed;
+
 /* Called by check_ptrace(): without PTRACE_SYSEMU, UML uses another mode. */
 void __init check_sysemu(void)
 {
 	os_info("Checking syscall emulation for ptrace...");
-	host_has_sysemu = probe_call(PTRACE_SYSEMU, 0, true, 0) &&
+	host_has_sysemu = probe_call(PTRACE_SYSEMU, "PTRACE_SYSEMU", 0,
+				     true, PROBE_SAW_RESULT) &&
 			  probe_sysemu_singlestep();
 	os_info("%s", probe_verdict(host_has_sysemu, nosysemu, "missing\n"));
+	sysemu_probe_failed = probe_report_error("check_sysemu");
 }
 
 /* Why a mode better than the one chosen is not used. */
 static const char * __init sysptvm_unused(void)
 {
 	if (!host_has_sysptvm)
-		return "the host lacks the PTRACE_VM tags";
+		return sysptvm_probe_failed ? "its probe failed" :
+					      "the host lacks the PTRACE_VM tags";
 	if (nosysptvm)
 		return "disabled by nosysptvm";
 	return "usesysemu";
@@ -360,7 +443,8 @@ static const char * __init sysptvm_unused(void)
 static const char * __init sysemu_unused(void)
 {
 	if (!host_has_sysemu)
-		return "the host lacks PTRACE_SYSEMU";
+		return sysemu_probe_failed ? "its probe failed" :
+					     "the host lacks PTRACE_SYSEMU";
 	return "disabled by nosysemu";
 }
 
@@ -369,17 +453,28 @@ void __init check_sysptvm(void)
 	enum sysptvm_mode mode;
 
 	os_info("Checking ptrace new tags for syscall emulation...");
-	host_has_sysptvm = probe_call(PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPEXIT,
-				      false, 1) &&
-			   probe_call(PTRACE_SYSCALL, PTRACE_SYSCALL_SKIPCALL,
-				      true, 0);
+	host_has_sysptvm = probe_call(PTRACE_SYSCALL, "PTRACE_SYSCALL",
+				      PTRACE_SYSCALL_SKIPEXIT, false,
+				      PROBE_SAW_CALL_RUN) &&
+			   probe_call(PTRACE_SYSCALL, "PTRACE_SYSCALL",
+				      PTRACE_SYSCALL_SKIPCALL, true,
+				      PROBE_SAW_RESULT);
 	os_info("%s", probe_verdict(host_has_sysptvm, nosysptvm,
 				    "unsupported\n"));
+	sysptvm_probe_failed = probe_report_error("check_sysptvm");
 
-	if (usesysemu && nosysemu)
-		os_warn("usesysemu conflicts with nosysemu: not starting with PTRACE_SYSEMU\n");
-	else if (usesysemu && nosysptvm)
+	os_info("Checking that ptrace names syscall-entry and exit stops...");
+	host_names_syscall_stops = probe_stop_names();
+	os_info("%s", host_names_syscall_stops ? "OK\n" :
+		"missing (Linux 5.3 has it): the mode cannot change at run time\n");
+	probe_report_error("check_sysptvm");
+
+	if (usesysemu && !sysemu_available()) {
+		os_warn("usesysemu ignored: %s\n", sysemu_unused());
+		usesysemu = false;
+	} else if (usesysemu && nosysptvm) {
 		os_warn("usesysemu has no effect with nosysptvm\n");
+	}
 
 	use_sysptvm = sysptvm_available() && !usesysemu;
 	use_sysemu = sysemu_available();
@@ -454,8 +549,6 @@ static int resume_process(int pid, int request, unsigned long addr)
 	return 0;
 }
 
-#define X86_EFLAGS_TF 0x100
-
 /*
  * Before PTRACE_SETREGS: how to resume the process, from the mode of this
  * moment.  @resume keeps it, so that the stop that follows is read the
@@ -467,9 +560,10 @@ static int resume_process(int pid, int request, unsigned long addr)
  * mov to %ss, whose trap comes an instruction late).  They resume as usual,
  * so every call still stops at its entry, with the trap flag set in the
  * registers that PTRACE_SETREGS writes, so that the CPU traps after one
- * instruction.  UML's own trap follows a call.
+ * instruction.  UML's own trap follows a call.  The flag is taken out
+ * again after the step, unless the instruction stepped set it itself.
  */
-void os_ptrace_prepare(int singlestep, unsigned long *gp,
+void os_ptrace_prepare(int pid, int singlestep, unsigned long *gp,
 		       struct os_resume *resume)
 {
 	enum sysptvm_mode mode = current_mode();
@@ -485,10 +579,8 @@ void os_ptrace_prepare(int singlestep, unsigned long *gp,
 	resume->request = PTRACE_SYSCALL;
 	if (mode == MODE_SYSPTVM)
 		resume->addr = PTRACE_SYSCALL_SKIPCALL;
-	if (singlestep && !(REGS_EFLAGS(gp) & X86_EFLAGS_TF)) {
-		REGS_EFLAGS(gp) |= X86_EFLAGS_TF;
-		resume->forced_tf = 1;
-	}
+	if (singlestep)
+		resume->forced_tf = os_arch_step_by_trap_flag(pid, gp);
 }
 
 /*
@@ -561,7 +653,7 @@ stopped:
 void os_ptrace_stopped(const struct os_resume *resume, unsigned long *gp)
 {
 	if (resume->forced_tf)
-		REGS_EFLAGS(gp) &= ~X86_EFLAGS_TF;
+		os_arch_clear_trap_flag(gp);
 }
 
 /*

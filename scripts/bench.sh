@@ -156,6 +156,7 @@ bench_host_calls() {
 
 start=$(date +%s)
 for c; do
+	t0=$(date +%s)
 	case "$c" in
 	native) bench_native ;;
 	stock) bench_exp stock stock - --kernel build/linux-stock ;;
@@ -167,6 +168,7 @@ for c; do
 	host) bench_host ;;
 	host-calls) bench_host_calls ;;
 	esac
+	say "bench: $c took $(($(date +%s) - t0)) s"
 done
 [ -z "$(leftover_umls)" ] && say "bench: no UML process left behind (umid=$SYSPTVM_UMID_PREFIX-*)"
 say "bench: all configurations in $(($(date +%s) - start)) s; writing the report"

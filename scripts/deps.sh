@@ -17,6 +17,7 @@ packages=(
 	strace	# counting UML's host calls from outside (tests/hostcalls.sh)
 	patchelf	# upstream UML with trixie's libc beside it (make bench)
 	gawk	# strace's test suite natively (make soak)
+	gcc-multilib	# the 32-bit compile test (scripts/compile-i386.sh)
 )
 
 missing=()

@@ -19,6 +19,7 @@ set -euo pipefail
 variant=$1 output=$2
 case "$variant" in ours|stock) ;; *) echo "usage: $0 ours|stock OUTPUT" >&2; exit 2 ;; esac
 
+kernel_build_lock "host-$variant"
 tree="$SYSPTVM_CACHE/$variant/src"
 obj="$tree/_build-x86_64"
 fragment="$SYSPTVM_TOP/host/x86_64.config"

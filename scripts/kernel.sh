@@ -9,7 +9,10 @@
 # Each variant has a source tree in the cache made of hard links to the
 # pristine tree.  Only files that the patches or the project change are
 # replaced, always by writing a new file and renaming it into place, so the
-# pristine tree is never written and make sees the new mtime.  The objects go
+# pristine tree is never written and make sees the new mtime.  A write in
+# place by anyone else is caught before the next build, which then starts
+# from a new extraction (checked_pristine_tree in lib.sh).  One kernel build
+# runs at a time (kernel_build_lock).  The objects go
 # to <tree>/_build: kbuild then uses the relative srctree "..", so both
 # variants produce the same compiler command lines and share ccache.
 set -euo pipefail
@@ -26,18 +29,19 @@ output=$2
 case "$variant" in ours|stock) ;; *) usage ;; esac
 
 fragment="$SYSPTVM_TOP/arch-um/sysptvm.config"
-pristine=$(pristine_tree)
+kernel_build_lock "$variant"
+pristine=$(checked_pristine_tree)
 ver=${pristine##*/pristine-}
 tree="$SYSPTVM_CACHE/$variant/src"
 obj="$tree/_build"
 stage="$SYSPTVM_CACHE/$variant/stage"
 
-if [ "$(cat "$tree/.sysptvm-pristine" 2>/dev/null)" != "$ver" ]; then
+if [ "$(cat "$tree/.sysptvm-pristine" 2>/dev/null)" != "$(pristine_id "$pristine")" ]; then
 	say "$variant: new source tree $tree (hard links to $pristine)"
 	rm -rf "${SYSPTVM_CACHE:?}/$variant"
 	mkdir -p "$SYSPTVM_CACHE/$variant"
 	run cp -al "$pristine" "$tree"
-	echo "$ver" >"$tree/.sysptvm-pristine"
+	pristine_id "$pristine" >"$tree/.sysptvm-pristine"
 fi
 
 # Paths (relative to the tree) that a patch reads or writes.
@@ -57,11 +61,14 @@ fi
 
 # Stock says what it is made of in its version string (uname -r): the
 # number of host-compatibility patches and a hash of them.
-localversion=
+# Ours names the patch series and the project's files it was built from
+# (series_id): a test, or a bug report, can tell which build runs.
 if [ "$variant" = stock ]; then
 	localversion="-stock+$(printf '%s\n' "$patches" | grep -c .)hostcompat-$(
 		cd "$SYSPTVM_TOP/patches" && printf '%s\n' "$patches" |
 			xargs -r cat | sha256sum | cut -c1-8)"
+else
+	localversion=$(ours_localversion)
 fi
 
 # Build the wanted contents of every changed file in a small staging tree.
@@ -93,27 +100,15 @@ make_stage() {
 	done <<<"$patches"
 	[ "$variant" = ours ] || return 0
 
-	# The project's own files, see DESIGN.md section 4.
-	install_dir "$SYSPTVM_TOP/arch-um" arch/um/kernel '*.c' '*.h'
-	install_dir "$SYSPTVM_TOP/arch-um/include/shared" arch/um/include/shared '*.h'
-	install_dir "$SYSPTVM_TOP/arch-um/include/asm" arch/um/include/asm '*.h'
-	install_dir "$SYSPTVM_TOP/os-Linux" arch/um/os-Linux '*.c' '*.h'
-	install_dir "$SYSPTVM_TOP/arch-um/x86" arch/x86/um '*.c' '*.h'
-	install_dir "$SYSPTVM_TOP/os-Linux/x86" arch/x86/um/os-Linux '*.c' '*.h'
-	printf '#define SYSPTVM_SERIES "%s"\n' "$(series_id)" \
-		>"$stage/arch/um/kernel/sysptvm_series.h"
-}
-
-install_dir() {
-	local from=$1 to=$2 pat f
-	shift 2
-	mkdir -p "$stage/$to"
-	for pat in "$@"; do
-		for f in "$from"/$pat; do
-			[ -f "$f" ] && cp "$f" "$stage/$to/"
-		done
-	done
-	return 0
+	# The project's own files (DESIGN.md section 4), as patches/files
+	# lists them, which is also what make series puts in the patches.
+	local own f dest
+	own=$(own_files) || exit 1
+	while read -r f _; do
+		dest=$(own_file_dest "$f") || exit 1
+		mkdir -p "$stage/$(dirname "$dest")"
+		cp "$SYSPTVM_TOP/$f" "$stage/$dest"
+	done <<<"$own"
 }
 
 # Make the tree match pristine + stage for the files touched now or before.
@@ -182,7 +177,11 @@ kernel_build_env
 jobs=$(($(nproc) + 1))
 cc=$KERNEL_CC
 
-[ -z "$localversion" ] || say "$variant: version suffix $localversion (patches: ${patches//$'\n'/ })"
+if [ "$variant" = stock ]; then
+	say "$variant: version suffix $localversion (patches: ${patches//$'\n'/ })"
+else
+	say "$variant: version suffix $localversion (patches/series and the project's files)"
+fi
 say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"
 start=$(date +%s)
 # The full output goes to the log; the terminal gets a count every 250 files.

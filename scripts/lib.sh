@@ -29,22 +29,89 @@ linux_source_version() {
 	printf '%s\n' "${v//\~/_}"
 }
 
-# The extracted, never modified, kernel tree; extracted on first use.
+# The extracted, never modified, kernel tree; extracted on first use.  Its
+# .sysptvm-complete holds the extraction's id, its .sysptvm-manifest the
+# size and mtime of every file as extracted (see checked_pristine_tree).
 pristine_tree() {
-	local ver dir tmp
+	local ver dir tmp lock
 	ver=$(linux_source_version)
 	dir="$SYSPTVM_CACHE/pristine-$ver"
 	if [ ! -e "$dir/.sysptvm-complete" ]; then
 		[ -r "$LINUX_SOURCE_TARBALL" ] ||
 			die "$LINUX_SOURCE_TARBALL is missing: reinstall it with 'apt-get install --reinstall $LINUX_SOURCE_PKG'"
-		say "extracting $LINUX_SOURCE_TARBALL ($ver) into $dir"
-		tmp="$dir.tmp.$$"
-		rm -rf "$tmp" && mkdir -p "$tmp"
-		run tar -xf "$LINUX_SOURCE_TARBALL" -C "$tmp" --strip-components=1
-		touch "$tmp/.sysptvm-complete"
-		rm -rf "$dir" && mv "$tmp" "$dir"
+		mkdir -p "$SYSPTVM_CACHE"
+		exec {lock}>>"$SYSPTVM_CACHE/.extract.lock"
+		flock "$lock"
+		if [ ! -e "$dir/.sysptvm-complete" ]; then
+			say "extracting $LINUX_SOURCE_TARBALL ($ver) into $dir"
+			tmp="$dir.tmp.$$"
+			rm -rf "$tmp" && mkdir -p "$tmp"
+			run tar -xf "$LINUX_SOURCE_TARBALL" -C "$tmp" --strip-components=1
+			(cd "$tmp" && tree_manifest) >"$tmp/.sysptvm-manifest"
+			date -u +%Y%m%dT%H%M%S.%N >"$tmp/.sysptvm-complete"
+			rm -rf "$dir" && mv "$tmp" "$dir"
+		fi
+		exec {lock}>&-
 	fi
 	printf '%s\n' "$dir"
+}
+
+# Every file under the current directory with its size and mtime, sorted.
+tree_manifest() {
+	find . -type f ! -name '.sysptvm-*' -printf '%P %s %T@\n' | LC_ALL=C sort
+}
+
+# The variant trees of kernel.sh are hard links to the pristine tree, so
+# that a file written in place in one of them is written in the pristine
+# tree too, and in the other variant.  kernel.sh never does that (it renames
+# a new file into place), but an editor or a 'cp' over a file can.  Such a
+# write changes the file's size or mtime: print the pristine tree after
+# comparing it with its manifest, and when a file differs, extract it again.
+# The new extraction has a new id, which gives every variant a new tree.
+checked_pristine_tree() {
+	local dir changed n
+	dir=$(pristine_tree) || exit 1
+	if [ ! -e "$dir/.sysptvm-manifest" ]; then
+		# Extracted before the manifest existed: trust it, once.
+		(cd "$dir" && tree_manifest) >"$dir/.sysptvm-manifest.new" &&
+			mv "$dir/.sysptvm-manifest.new" "$dir/.sysptvm-manifest"
+	else
+		changed=$(cd "$dir" && tree_manifest | { diff .sysptvm-manifest - || true; } |
+			sed -n 's/^[<>] \(.*\) [0-9]* [0-9.]*$/\1/p' | LC_ALL=C sort -u)
+		if [ -n "$changed" ]; then
+			n=$(wc -l <<<"$changed")
+			changed=$(head -n3 <<<"$changed" | paste -sd' ')
+			[ "$n" -le 3 ] || changed+=" and $((n - 3)) more"
+			say "the pristine tree $dir was written since its extraction," \
+				"through a hard link from a variant tree: $changed"
+			say "extracting it again; every variant tree will be made anew"
+			rm -rf "$dir"
+			dir=$(pristine_tree) || exit 1
+		fi
+	fi
+	printf '%s\n' "$dir"
+}
+
+# What a variant tree records of the pristine tree it links to: the
+# version, and the extraction's id when the extraction has one.
+pristine_id() {	# PRISTINE-DIR
+	local id
+	id=$(cat "$1/.sysptvm-complete")
+	printf '%s%s\n' "${1##*/pristine-}" "${id:+ $id}"
+}
+
+# One kernel build at a time, whoever starts it (make, a test of the build
+# scripts, a second make in another shell): the builds share the cached
+# trees, and two at once on a small machine would slow each other down.
+# The lock is held until the calling script exits.
+kernel_build_lock() {	# WHO
+	local fd
+	mkdir -p "$SYSPTVM_CACHE"
+	exec {fd}>>"$SYSPTVM_CACHE/kernel-build.lock"
+	if ! flock -n "$fd"; then
+		say "$1: waiting for another kernel build to end ($SYSPTVM_CACHE/kernel-build.lock)"
+		flock "$fd"
+	fi
 }
 
 # Kernels that cannot boot on some hosts, and the line by which that is
@@ -115,19 +182,58 @@ host_compat_patches() {
 	sed -e "/^$HOST_COMPAT_MARKER\$/,\$d" -e 's/#.*//' -e '/^[[:space:]]*$/d' \
 		"$SYSPTVM_TOP/patches/series"
 }
+# The project's own files, each with the patch that adds it (patches/files):
+# "FILE PATCH" lines, after checking that every file of arch-um/ and
+# os-Linux/ but the config fragment is listed once, that each exists, and
+# that each patch is in the series.
+own_files() {
+	local list="$SYSPTVM_TOP/patches/files" f p
+	local listed present
+	listed=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list")
+	present=$(cd "$SYSPTVM_TOP" && find arch-um os-Linux -type f ! -name '*.config' | LC_ALL=C sort)
+	f=$(cut -f1 <<<"$listed" | LC_ALL=C sort | uniq -d)
+	[ -z "$f" ] || die "patches/files lists more than once: $f"
+	f=$(LC_ALL=C comm -13 <(cut -f1 <<<"$listed" | LC_ALL=C sort) <(printf '%s\n' "$present"))
+	[ -z "$f" ] || die "not in patches/files (add each with the patch that adds it): $(paste -sd' ' <<<"$f")"
+	while IFS=$'\t' read -r f p; do
+		[ -e "$SYSPTVM_TOP/$f" ] || die "patches/files lists $f, which does not exist"
+		series_patches | grep -qxF "$p" || die "patches/files names $p for $f, which is not in patches/series"
+		printf '%s %s\n' "$f" "$p"
+	done <<<"$listed"
+}
+# Where an own file goes in the kernel tree.
+own_file_dest() {	# FILE
+	case "$1" in
+	arch-um/include/shared/*) echo "arch/um/include/shared/${1##*/}" ;;
+	arch-um/include/asm/*) echo "arch/um/include/asm/${1##*/}" ;;
+	arch-um/x86/*) echo "arch/x86/um/${1##*/}" ;;
+	arch-um/*) echo "arch/um/kernel/${1##*/}" ;;
+	os-Linux/x86/*) echo "arch/x86/um/os-Linux/${1##*/}" ;;
+	os-Linux/*) echo "arch/um/os-Linux/${1##*/}" ;;
+	*) die "no place in the kernel tree for $1" ;;
+	esac
+}
 series_inputs() {
 	local p
-	printf '%s\n' patches/series
+	printf '%s\n' patches/series patches/files
 	series_patches | while read -r p; do printf 'patches/%s\n' "$p"; done
 	(cd "$SYSPTVM_TOP" && find arch-um os-Linux -type f ! -name '*.config' | LC_ALL=C sort)
 }
-# One short name for the whole of it; the UML kernel prints it at boot.
+# One short name for the whole of it.
 series_id() {
 	local n
 	n=$(series_patches | wc -l)
 	(cd "$SYSPTVM_TOP" && series_inputs | xargs sha256sum) | sha256sum |
 		cut -c1-12 | tr -d '\n'
 	printf ' (%d patches)\n' "$n"
+}
+
+# The version suffix of build/linux (uname -r), from series_id:
+# -sysptvm+PATCHES-HASH.
+ours_localversion() {
+	local id
+	id=$(series_id)
+	printf -- '-sysptvm+%s-%s\n' "$(series_patches | wc -l)" "${id%% *}"
 }
 
 # apt-get and apt-cache options for a private sources list DIR/sources.list,

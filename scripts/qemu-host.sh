@@ -97,7 +97,10 @@ args=(-accel tcg -cpu "$cpu" -m "$mem" -smp 2 -nographic -no-reboot
 	-kernel "$kernel" -initrd "$run_dir/initramfs.cpio.gz")
 if [ "$rootfs" = 1 ]; then
 	[ -r "$image" ] || die "no root image at $image: build it with 'make rootfs'"
-	args+=(-drive "file=$image,if=virtio,format=raw,snapshot=on")
+	# The image is only read (snapshot=on), and a UML booted on it at the
+	# same time holds a POSIX read lock over the whole file (ubd locks its
+	# backing file), which qemu's own lock test takes for a writer.
+	args+=(-drive "file=$image,if=virtio,format=raw,snapshot=on,file.locking=off")
 	append+=" sysptvm.rootfs=/dev/vda"
 fi
 args+=(-append "$append")

@@ -47,7 +47,7 @@ test_host_calls_per_guest_call_within_expected() {
 # round trip, exceed what sysemu mode is allowed.
 test_host_call_limits_refuse_stock_counts() {
 	local out
-	out=$(scripts/host-calls.sh --out build/test-logs/host-calls stock 2>&1) || fail "no count for stock: $out"
+	out=$(scripts/host-calls.sh --out build/test-logs/host-calls-stock stock 2>&1) || fail "no count for stock: $out"
 	echo "$out"
 	if (assert_counts_within "${out//hostcalls stock /hostcalls sysemu }" sysemu); then
 		fail "stock's counts passed as sysemu's"

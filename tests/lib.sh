@@ -127,14 +127,16 @@ SYSPTVM_LINE="Driving processes with PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (s
 SYSEMU_LINE="Driving processes with PTRACE_SYSEMU (sysemu)"
 PTRACE_LINE="Driving processes with PTRACE_SYSCALL, two stops per call (ptrace)"
 
-# In one guest: the guest suite, a workload and gdb's stepi, in the mode of
+# In one guest: the guest suite, a workload, gdb's stepi and single steps
+# over popf (tests/guest/popf_step_test.c), in the mode of
 # the moment.  Each prints one line a test can check.
-IN_MODE_CHECKS='ptrace_vm_test >/tmp/suite.out 2>&1; grep "^# Totals" /tmp/suite.out; grep "^not ok" /tmp/suite.out; workload -n 5; gdb-stepi | tail -n 1'
+IN_MODE_CHECKS='ptrace_vm_test >/tmp/suite.out 2>&1; grep "^# Totals" /tmp/suite.out; grep "^not ok" /tmp/suite.out; workload -n 5; gdb-stepi | tail -n 1; popf_step_test | grep -v "^ok "'
 
 assert_in_mode_checks_pass() {	# OUTPUT WHERE
 	assert_matches "$1" '^# Totals: pass:[1-9][0-9]* fail:0 ' "the guest suite $2"
 	assert_contains "$1" "workload: ok" "the workload $2"
 	assert_contains "$1" "gdb-stepi: ok" "gdb stepi over a syscall $2"
+	assert_contains "$1" "popf_step_test: ok" "single steps over popf $2"
 }
 
 # The three boot lines DESIGN.md section 3 asks for, from the host's
@@ -168,6 +170,15 @@ expected_boot_lines() {	# HOST-TAGS HOST-SYSEMU [PARAMS...]
 	else
 		echo "Checking ptrace new tags for syscall emulation...OK"
 		why_not_sysptvm="usesysemu"
+	fi
+	echo "Checking that ptrace names syscall-entry and exit stops...OK"
+	# usesysemu where PTRACE_SYSEMU cannot be used is ignored, with a
+	# warning, and the best mode left is taken.
+	if [ "$usesysemu" = 1 ] && [ -n "${why_not_sysemu:-}" ]; then
+		echo "usesysemu ignored: $why_not_sysemu"
+		usesysemu=0
+	elif [ "$usesysemu" = 1 ] && [ "$nosysptvm" = 1 ]; then
+		echo "usesysemu has no effect with nosysptvm"
 	fi
 	if [ "$tags" = 1 ] && [ "$nosysptvm" = 0 ] && [ "$usesysemu" = 0 ]; then
 		echo "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)"

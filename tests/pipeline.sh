@@ -102,9 +102,11 @@ test_run_boots_stock_kernel() {
 
 test_guest_runs_kernel_of_this_checkout() {
 	local want got
-	want=$(bash -c '. scripts/lib.sh && series_id')
-	got=$(guest_run 'dmesg | sed -n "s/.*sysptvm: built from patch series //p"')
-	assert_eq "$want" "$got" "patch series named in the guest's boot log"
+	# uname -r names the patch series and the project's files (series_id).
+	want=$(bash -c '. scripts/lib.sh && ours_localversion')
+	got=$(guest_run 'uname -r')
+	assert_matches "$got" '^6\.12\.[0-9]+-sysptvm\+[0-9]+-[0-9a-f]{12}$' "uname -r in the guest"
+	assert_eq "$want" "${got#"${got%%-sysptvm*}"}" "the series named in uname -r"
 }
 
 test_base_image_unchanged_after_writes() {
@@ -247,6 +249,7 @@ test_corrupt_image_names_the_fix() {
 	rm -rf "$dir"
 }
 
+# alone: kernel.sh prepares the cached kernel tree
 test_failing_patch_is_named_with_its_hunk() {
 	# A copy of the project whose patch no longer applies; kernel.sh must
 	# stop before it touches the kernel tree and name patch and hunk.
@@ -267,10 +270,12 @@ test_failing_patch_is_named_with_its_hunk() {
 	rm -rf "$dir"
 }
 
+# alone: it rebuilds the cached kernel tree
 test_arch_um_change_rebuilds_only_its_dependents() {
 	# A copy of the project with one changed file in os-Linux/; kernel.sh
-	# builds it into the cached tree.  Compiled must be that file, the file
-	# that prints the series id (which covers it) and the version stamp.
+	# builds it into the cached tree.  Compiled must be that file and those
+	# that hold the kernel's version, which names the series and files
+	# (uname -r, -sysptvm+N-HASH), or its config (LOCALVERSION is in it).
 	local dir compiled
 	dir=$(tmpdir)
 	cp -a scripts patches arch-um os-Linux "$dir/"
@@ -279,7 +284,114 @@ test_arch_um_change_rebuilds_only_its_dependents() {
 	compiled=$(sed -n 's/^  CC      //p' "$(kernel_build_log)" | sort | tr '\n' ' ')
 	# Put the cached tree back in step with this checkout.
 	scripts/kernel.sh ours "$dir/linux" >&2
-	assert_eq "arch/um/kernel/sysptvm.o arch/um/os-Linux/sysptvm.o init/version-timestamp.o " \
+	assert_eq "arch/um/kernel/config.o arch/um/os-Linux/sysptvm.o drivers/base/firmware_loader/main.o init/version-timestamp.o init/version.o kernel/configs.o kernel/sys.o " \
 		"$compiled" "files compiled after changing os-Linux/sysptvm.c"
+	rm -rf "$dir"
+}
+
+# A kernel build waits while another holds the build lock, and says so.
+# The lock is taken here, as a running build holds it; kernel.sh and
+# host-kernel.sh must wait before they look at the kernel trees.
+test_kernel_builds_wait_for_each_other() {
+	local lockfile out rc fd script
+	lockfile=$(bash -c '. scripts/lib.sh && echo "$SYSPTVM_CACHE/kernel-build.lock"')
+	exec {fd}>>"$lockfile"
+	flock "$fd"
+	for script in "kernel.sh ours build/linux" "host-kernel.sh stock build/bzImage-stock"; do
+		rc=0
+		# shellcheck disable=SC2086 # the script and its arguments
+		out=$(timeout 5 scripts/$script 2>&1) || rc=$?
+		echo "$out"
+		assert_eq 124 "$rc" "exit status of $script, stopped while it waits"
+		assert_contains "$out" "waiting for another kernel build to end" "the message of $script"
+		assert_not_contains "$out" "changed in the source tree" "a sign that $script went on"
+		assert_not_contains "$out" "building" "a sign that $script went on"
+	done
+	exec {fd}>&-
+}
+
+# A file written in place in a variant tree is written in the pristine tree
+# (a hard link): the next build finds it and extracts the tree again, with
+# a new id.  Here on a small tarball in a cache of its own.
+test_in_place_write_to_a_tree_is_caught() {
+	local dir out first second
+	dir=$(tmpdir)
+	mkdir -p "$dir/src/linux/kernel"
+	echo "original" >"$dir/src/linux/kernel/fork.c"
+	echo "other" >"$dir/src/linux/Makefile"
+	tar -cJf "$dir/linux.tar.xz" -C "$dir/src" linux
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	local prog='. scripts/lib.sh
+		SYSPTVM_CACHE=$1 LINUX_SOURCE_TARBALL=$2
+		linux_source_version() { echo 6.12.0-test; }
+		checked_pristine_tree && pristine_id "$(pristine_tree)"'
+	out=$(bash -c "$prog" - "$dir/cache" "$dir/linux.tar.xz" 2>&1)
+	echo "$out"
+	first=$(tail -n1 <<<"$out")
+	assert_matches "$first" '^6\.12\.0-test [0-9T.]+$' "the id of the first extraction"
+	# A variant tree, and a write in place (an append) through it.
+	cp -al "$dir/cache/pristine-6.12.0-test" "$dir/variant"
+	echo "edited" >>"$dir/variant/kernel/fork.c"
+	out=$(bash -c "$prog" - "$dir/cache" "$dir/linux.tar.xz" 2>&1)
+	echo "$out"
+	second=$(tail -n1 <<<"$out")
+	assert_contains "$out" "was written since its extraction, through a hard link from a variant tree: kernel/fork.c" \
+		"the message"
+	assert_contains "$out" "extracting it again" "the repair"
+	[ "$first" != "$second" ] || fail "the new extraction has the old id ($first)"
+	assert_eq "original" "$(cat "$dir/cache/pristine-6.12.0-test/kernel/fork.c")" "the file after the repair"
+	# Unchanged, the tree is taken as it is.
+	out=$(bash -c "$prog" - "$dir/cache" "$dir/linux.tar.xz" 2>&1)
+	assert_not_contains "$out" "extracting" "a tree that did not change"
+	assert_eq "$second" "$(tail -n1 <<<"$out")" "the id when nothing changed"
+	rm -rf "$dir"
+}
+
+# alone: it compiles in the cached kernel tree
+# The files that the series changes or that the project installs compile
+# for a 32-bit UML too, without a warning.  Before the x86 parts moved out
+# of os-Linux/sysptvm.c (user_regs_struct.orig_rax, 1UL << 47), it failed.
+test_series_compiles_for_i386() {
+	local out rc=0 n
+	out=$(scripts/compile-i386.sh 2>&1) || rc=$?
+	echo "$out"
+	assert_eq 0 "$rc" "exit status of scripts/compile-i386.sh"
+	n=$(sed -n 's/.*i386: \([0-9]*\) file(s) compiled in.*/\1/p' <<<"$out")
+	[ "${n:-0}" -ge 10 ] || fail "expected at least 10 files compiled for i386, got '${n:-none}'"
+	assert_contains "$(scripts/compile-i386.sh --list)" "arch/um/os-Linux/sysptvm.c" "the files it compiles"
+	assert_contains "$out" "arch/x86/um/ptrace_64.c" "the files a 32-bit build leaves out, named"
+}
+
+# alone: it makes the git tree of the series in the cache (once: minutes)
+# make series exports exactly what kernel.sh builds: the files the series
+# changes are those that build/linux's tree changed, with the same
+# contents; each own file enters in the patch that patches/files names;
+# the cover letter is filled in.
+test_series_exports_what_the_build_builds() {
+	local dir out repo tree n changed built f bad=0 p
+	dir=$(tmpdir)
+	out=$(scripts/series.sh -o "$dir/series" 2>&1) || fail "scripts/series.sh: $out"
+	echo "$out"
+	n=$(bash -c '. scripts/lib.sh && series_patches' | wc -l)
+	assert_eq "$((n + 1))" "$(find "$dir/series" -name '*.patch' | wc -l)" "patches and cover letter in the export"
+	repo=$(scripts/series.sh --tree)
+	tree=$(bash -c '. scripts/lib.sh && echo "$SYSPTVM_CACHE/ours/src"')
+	changed=$(git -C "$repo" diff --name-only base HEAD | LC_ALL=C sort)
+	built=$(LC_ALL=C sort "$tree/.sysptvm-overlay")
+	assert_eq "$built" "$changed" "the files the series changes, against build/linux's tree"
+	for f in $changed; do
+		cmp -s "$repo/$f" "$tree/$f" || { echo "differs: $f"; bad=$((bad + 1)); }
+	done
+	assert_eq 0 "$bad" "files that differ between the series and build/linux's tree"
+	# The export numbers the patches in the order of patches/series.
+	while read -r f p; do
+		n=$(bash -c '. scripts/lib.sh && series_patches' | grep -nxF "$p" | cut -d: -f1)
+		assert_contains "$(grep -l "^+++ b/$(bash -c ". scripts/lib.sh && own_file_dest $f")\$" "$dir"/series/*.patch)" \
+			"/$(printf '%04d' "$n")-" "the patch that adds $f"
+	done < <(bash -c '. scripts/lib.sh && own_files')
+	out=$(cat "$dir"/series/0000-cover-letter.patch)
+	assert_not_contains "$out" "*** SUBJECT HERE ***" "the cover letter's subject"
+	assert_not_contains "$out" "*** BLURB HERE ***" "the cover letter's text"
+	assert_contains "$out" "SECCOMP_RET_TRACE" "the cover letter's text"
 	rm -rf "$dir"
 }

@@ -17,8 +17,8 @@ selftest_mount() {	# the guest command that makes /selftests
 # PLACE VERDICTS REFERENCE: one subresult per program, with its TAP totals
 # beside the reference's and the differences, then one per listed
 # difference that did not occur.
-selftest_compare() {
-	local place=$1 ours=$2 ref=$3 diffs listed prog line totals rtotals unlisted n reftotals
+selftest_compare() {	# PLACE VERDICTS REFERENCE [RAW-OUTPUT]
+	local place=$1 ours=$2 ref=$3 raw=${4:-} diffs listed prog line totals rtotals unlisted n reftotals own
 	[ -n "$ours" ] || fail "no selftest output in $place"
 	# name ours theirs, for every case whose verdicts differ (absent: -)
 	diffs=$(awk 'NR == FNR { r[$1] = $2; next } { o[$1] = $2; seen[$1] = 1 }
@@ -38,7 +38,11 @@ selftest_compare() {
 		if [ -z "$unlisted" ]; then
 			echo "ok selftests/$place/$prog ($totals; $n expected difference(s))"
 		else
-			echo "FAIL selftests/$place/$prog ($totals; not in $SELFTEST_EXPECTED: $(tr '\n' ' ' <<<"$unlisted"))"
+			# A case that is missing here ran or not: the program's
+			# own count (kselftest's "# Totals") tells which.
+			own=$(awk -v p="$prog" '$1 == "===" { inp = ($2 ~ "/" p "$") && NF == 2 }
+				inp && /^# Totals: / { sub(/^# /, ""); print }' <<<"$raw")
+			echo "FAIL selftests/$place/$prog ($totals${own:+; its own $own}; not in $SELFTEST_EXPECTED: $(tr '\n' ' ' <<<"$unlisted"))"
 		fi
 	done < <(selftest_totals <<<"$ours") >>"$SYSPTVM_SUBRESULTS"
 	# Listed differences that are gone (or changed) fail too.
@@ -70,7 +74,7 @@ selftest_check() {	# DIR PLACE MODE-LINE REFERENCE
 	[ "${2#nested}" = "$2" ] || where=$out
 	run_case "selftests/$2/mode" selftest_mode_is "$where" "$3" "$2"
 	run_case "selftests/$2/console" selftest_console_is_quiet "$console" "$2"
-	selftest_compare "$2" "$(selftest_parse <<<"$out")" "$4"
+	selftest_compare "$2" "$(selftest_parse <<<"$out")" "$4" "$out"
 }
 
 # All places at once: the selftests mostly wait (seccomp_bpf sleeps for
@@ -135,16 +139,17 @@ test_selftests_comparison_fails_on_stock() {
 # The comparison itself, on made-up verdicts: a listed difference passes,
 # an unlisted one fails, and so does a listed one that did not occur.
 test_selftest_comparison_rules() {
-	local dir ref ours
+	local dir ref ours raw
 	dir=$(tmpdir)
 	ref=$'p/a ok\np/b ok\np/c skip\np/exit-status ok'
 	ours=$'p/a ok\np/b FAIL\np/c ok\np/exit-status FAIL'
 	printf '%s\n' '# made up' 'here p/b FAIL ok a listed difference' 'here p/exit-status FAIL ok another' \
 		'here p/d ok - a listed one that does not occur' >"$dir/expected"
-	(SYSPTVM_SUBRESULTS=$dir/results SELFTEST_EXPECTED=$dir/expected selftest_compare here "$ours" "$ref")
+	raw=$'=== s/p\n# Totals: pass:2 fail:1 skip:0\n=== s/p exit 1\n=== s/q\n# Totals: pass:7\n=== s/q exit 0'
+	(SYSPTVM_SUBRESULTS=$dir/results SELFTEST_EXPECTED=$dir/expected selftest_compare here "$ours" "$ref" "$raw")
 	cat "$dir/results"
-	assert_matches "$(cat "$dir/results")" '^FAIL selftests/here/p \(pass 2 fail 1 skip 0; reference pass 2 fail 0 skip 1; not in .*: p/c ok skip \)$' \
-		"the unlisted difference p/c"
+	assert_matches "$(cat "$dir/results")" '^FAIL selftests/here/p \(pass 2 fail 1 skip 0; reference pass 2 fail 0 skip 1; its own Totals: pass:2 fail:1 skip:0; not in .*: p/c ok skip \)$' \
+		"the unlisted difference p/c, with the program's own count"
 	assert_matches "$(cat "$dir/results")" "^FAIL selftests/here/listed:p/d " "the listed difference that did not occur"
 	assert_eq 2 "$(wc -l <"$dir/results")" "the number of results"
 	rm -rf "$dir"

@@ -211,10 +211,11 @@ part_flips_nested_sysptvm() { flips_in nested-sysptvm; }
 # and its results directory through hostfs and runs the suite in a tmpfs.
 # At the smoke scale only a few tests run, and only when the tree is
 # already built.
+# The tree, or nothing: skip() exits only the $(...) it runs in, so the
+# caller checks what it got.
 strace_tree() {
 	if [ "$SOAK_SCALE" = smoke ]; then
-		scripts/strace-suite.sh --if-built 2>/dev/null ||
-			skip "the strace suite is not built (make soak builds it)"
+		scripts/strace-suite.sh --if-built 2>/dev/null || true
 	else
 		scripts/strace-suite.sh
 	fi
@@ -228,6 +229,12 @@ strace_verdicts() {	# RESULTS-FILE
 # the suite's tests time what they trace.
 strace_native() {	# TREE
 	local dir=$SOAK_DIR/strace-native summary
+	# An empty TREE would be the current directory, this checkout, which
+	# holds $dir: the copy would copy itself until the disk is full.
+	if [ -z "$1" ] || [ ! -d "$1" ]; then
+		echo "no strace tree: '$1'" >&2
+		return 1
+	fi
 	rm -rf "$dir" && mkdir -p "$dir/tree"
 	(cd "$1" && tar --exclude='*.o' -cf - .) | tar -C "$dir/tree" -xf -
 	# shellcheck disable=SC2086 # a word list
@@ -243,7 +250,12 @@ strace_native() {	# TREE
 }
 part_strace() {
 	local tree dir rc=0 verdict=pass summary native only unlisted gone=''
-	tree=$(strace_tree)
+	tree=$(strace_tree) || return 1
+	if [ -z "$tree" ]; then
+		[ "$SOAK_SCALE" = smoke ] && skip "the strace suite is not built (make soak builds it)"
+		echo "scripts/strace-suite.sh gave no tree" >&2
+		return 1
+	fi
 	strace_native "$tree" || return 1
 	dir=$SOAK_DIR/strace-guest
 	rm -rf "$dir" && mkdir -p "$dir/results"

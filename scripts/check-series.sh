@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# make check-series: build every step of the exported series (make series)
+# and run checkpatch on every patch.
+#
+#   scripts/check-series.sh [FIRST [LAST]]   steps FIRST..LAST (1-based;
+#                                            default: all of them)
+#
+# For every step: the 64-bit UML (x86_64_defconfig + arch-um/sysptvm.config,
+# as build/linux), and the trimmed x86_64 host kernel (as build/bzImage) for
+# every step that touches a file outside arch/um/ and arch/x86/um/ (such as
+# kernel/entry/, kernel/ptrace.c, include/ or the rest of arch/x86/).  The builds are incremental, one step after the
+# other, in object trees of their own in the cache, with the shared
+# ccache.  checkpatch runs on every patch, with --strict on those that add
+# files.  The report (one line per step) goes to build/series-check.txt;
+# the exit status is that of the worst step.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+first=${1:-1}
+last=${2:-0}
+report=$SYSPTVM_TOP/build/series-check.txt
+series_dir=$SYSPTVM_TOP/build/series
+
+"$SYSPTVM_TOP/scripts/series.sh" -o "$series_dir"
+repo=$("$SYSPTVM_TOP/scripts/series.sh" --tree)
+pristine=$(pristine_tree)
+mapfile -t commits < <(git -C "$repo" rev-list --reverse base..HEAD)
+[ "$last" -gt 0 ] || last=${#commits[@]}
+um_obj="$SYSPTVM_CACHE/series/build-um"
+x86_obj="$SYSPTVM_CACHE/series/build-x86_64"
+head=$(git -C "$repo" rev-parse HEAD)
+
+kernel_build_lock series
+kernel_build_env
+jobs=$(($(nproc) + 1))
+
+configure() {	# OBJ ARCH DEFCONFIG FRAGMENT
+	local obj=$1 arch=$2 def=$3 frag=$4 sub=()
+	[ "$arch" = um ] && sub=(SUBARCH=x86_64)
+	mkdir -p "$obj"
+	make -s -C "$repo" O="$obj" ARCH="$arch" "${sub[@]}" "$def" >/dev/null
+	"$repo/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null
+	make -s -C "$repo" O="$obj" ARCH="$arch" "${sub[@]}" olddefconfig >/dev/null
+}
+
+build() {	# OBJ ARCH TARGET LOG
+	local sub=()
+	[ "$2" = um ] && sub=(SUBARCH=x86_64)
+	make -C "$repo" O="$1" ARCH="$2" "${sub[@]}" -j"$jobs" CC="$KERNEL_CC" "$3" >"$4" 2>&1
+}
+
+mkdir -p "$(dirname "$report")"
+: >"$report"
+bad=0
+start_all=$(date +%s)
+for i in $(seq "$first" "$last"); do
+	c=${commits[$((i - 1))]}
+	subject=$(git -C "$repo" log -1 --format=%s "$c")
+	git -C "$repo" checkout -q -f --detach "$c"
+	step_start=$(date +%s)
+	verdict=ok notes=()
+
+	# checkpatch: --strict where the patch adds a file.
+	patch=$(ls "$series_dir"/"$(printf '%04d' "$i")"-*.patch)
+	strict=()
+	git -C "$repo" diff --diff-filter=A --quiet "$c~1" "$c" || strict=(--strict)
+	if ! cp_out=$("$pristine/scripts/checkpatch.pl" --no-tree -q "${strict[@]}" "$patch" 2>&1); then
+		verdict=FAIL
+		notes+=("checkpatch${strict[*]:+ --strict}: $(grep -cE '^(WARNING|ERROR|CHECK)' <<<"$cp_out") complaint(s)")
+		printf '%s\n' "$cp_out" >"$SYSPTVM_CACHE/series/checkpatch-$i.log"
+	else
+		notes+=("checkpatch${strict[*]:+ --strict} clean")
+	fi
+
+	# UML, every step.
+	[ -e "$um_obj/.config" ] || configure "$um_obj" um x86_64_defconfig "$SYSPTVM_TOP/arch-um/sysptvm.config"
+	make -s -C "$repo" O="$um_obj" ARCH=um SUBARCH=x86_64 olddefconfig >/dev/null
+	if build "$um_obj" um all "$um_obj/step-$i.log"; then
+		notes+=("UML built")
+	else
+		verdict=FAIL
+		notes+=("UML FAILED (log: $um_obj/step-$i.log)")
+	fi
+
+	# The host kernel, where the step touches it.
+	if git -C "$repo" diff --name-only "$c~1" "$c" | grep -qvE '^arch/(x86/)?um/'; then
+		[ -e "$x86_obj/.config" ] || configure "$x86_obj" x86_64 tinyconfig "$SYSPTVM_TOP/host/x86_64.config"
+		make -s -C "$repo" O="$x86_obj" ARCH=x86_64 olddefconfig >/dev/null
+		if build "$x86_obj" x86_64 bzImage "$x86_obj/step-$i.log"; then
+			notes+=("host kernel built")
+		else
+			verdict=FAIL
+			notes+=("host kernel FAILED (log: $x86_obj/step-$i.log)")
+		fi
+	fi
+	[ "$verdict" = ok ] || bad=$((bad + 1))
+	joined=$(printf '%s; ' "${notes[@]}")
+	line=$(printf '%-4s %2d/%d %s: %s (%d s)' "$verdict" "$i" "${#commits[@]}" "$subject" \
+		"${joined%; }" "$(($(date +%s) - step_start))")
+	printf '%s\n' "$line" | tee -a "$report"
+done
+git -C "$repo" checkout -q -f --detach "$head"
+printf 'series check: %d step(s) failed of %d, in %d s\n' "$bad" $((last - first + 1)) \
+	"$(($(date +%s) - start_all))" | tee -a "$report"
+[ "$bad" -eq 0 ]

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Compile, for a 32-bit UML (SUBARCH=i386), every C file that the patch
+# series changes or that the project installs, in the tree that
+# scripts/kernel.sh keeps for build/linux.  Nothing is linked and nothing
+# is kept but the objects: the 32-bit UML is not a product of this project,
+# but the files it shares with the 64-bit one must not break it.
+#
+#   scripts/compile-i386.sh [--list]    --list: only print the files
+#
+# Files that the 32-bit build does not use (the *_64.c files and the ones
+# its Makefiles leave out) are not compiled, and are named.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+list=0
+case "${1:-}" in
+--list) list=1 ;;
+"") ;;
+*) echo "usage: $0 [--list]" >&2; exit 2 ;;
+esac
+
+tree="$SYSPTVM_CACHE/ours/src"
+obj="$tree/_build-i386"
+[ -e "$tree/.sysptvm-overlay" ] ||
+	die "no kernel tree in $tree: build it first with 'make kernel'"
+
+# The C files of the tree that the series or the project changed: the
+# staged files of kernel.sh, which are exactly those.
+files=$(grep '\.c$' "$tree/.sysptvm-overlay" | LC_ALL=C sort -u)
+if [ "$list" = 1 ]; then
+	printf '%s\n' "$files"
+	exit 0
+fi
+
+echo 'int main(void) { return 0; }' | gcc -m32 -x c -o /dev/null - 2>/dev/null ||
+	die "gcc -m32 cannot link: install gcc-multilib ('make deps')"
+
+kernel_build_lock i386
+kernel_build_env
+if [ ! -e "$obj/.config" ] || [ "$obj/.config" -ot "$SYSPTVM_TOP/arch-um/sysptvm.config" ]; then
+	say "i386: configuring (i386_defconfig + arch-um/sysptvm.config)"
+	mkdir -p "$obj"
+	run make -s -C "$tree" O=_build-i386 ARCH=um SUBARCH=i386 i386_defconfig
+	run "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+		"$SYSPTVM_TOP/arch-um/sysptvm.config" >/dev/null
+	run make -s -C "$tree" O=_build-i386 ARCH=um SUBARCH=i386 olddefconfig
+fi
+
+# The objects of the 32-bit build: those its Makefiles name under its
+# .config, as kbuild reads them (a single-object target would compile
+# even a file the build leaves out).
+dir_objs() {	# DIR
+	# shellcheck disable=SC2016 # make's $(...), not the shell's
+	printf '%s\n' 'include $(CONFIG)' 'srctree := $(TREE)' 'obj := $(DIR)' \
+		'src := $(DIR)' 'include $(TREE)/$(DIR)/Makefile' \
+		'print-objs:' $'\t@echo $(obj-y)' |
+		make -s --no-print-directory -f - TREE="$tree" DIR="$1" \
+			CONFIG="$obj/.config" print-objs
+}
+targets=() skipped=() first=()
+for f in $files; do
+	o=${f%.c}.o
+	d=$(dirname "$f")
+	if [ "${f##*/}" = user-offsets.c ]; then
+		first+=("$f")	# compiled by the build's first step (prepare)
+	elif dir_objs "$d" | tr ' ' '\n' | grep -qxF "${o##*/}"; then
+		targets+=("$o")
+	else
+		skipped+=("$f")
+	fi
+done
+say "i386: compiling ${#targets[@]} file(s) of the series${first[*]:+, and ${first[*]} in the first step} (${#skipped[@]} not in a 32-bit build: ${skipped[*]:-none})"
+[ ${#targets[@]} -gt 0 ] || die "i386: no file of the series is in a 32-bit build: the Makefile query failed"
+start=$(date +%s)
+if ! run make -C "$tree" O=_build-i386 ARCH=um SUBARCH=i386 -j"$(($(nproc) + 1))" \
+	CC="$KERNEL_CC -m32" KCFLAGS=-Werror "${targets[@]}" >"$obj/build.log" 2>&1; then
+	grep -E -B2 -A8 'error|warning' "$obj/build.log" | tail -60 >&2 || tail -60 "$obj/build.log" >&2
+	die "i386: compiling failed; full log: $obj/build.log"
+fi
+if grep -q 'warning:' "$obj/build.log"; then
+	grep -B2 -A6 'warning:' "$obj/build.log" | head -60 >&2
+	die "i386: compiler warnings (above); full log: $obj/build.log"
+fi
+say "i386: $((${#targets[@]} + ${#first[@]})) file(s) compiled in $(($(date +%s) - start)) s, no warnings"
