@@ -29,7 +29,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <asm/lazyfp.h>
-#include <sysptvm.h>
+#include <os.h>
 
 /* The last fp_id given to a thread; 0 is no thread's. */
 static atomic_long_t last_fp_id = ATOMIC_LONG_INIT(0);

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysptvm: UML kernel-side support.
- *
  * /proc/sysptvm and /proc/sysemu switch the way UML drives its processes
- * at run time (DESIGN.md section 3); the host side (os-Linux/sysptvm.c)
- * keeps the switches and applies them at the next resume of a process.
+ * at run time; the host side (arch/um/os-Linux/ptrace_switch.c) keeps the
+ * switches, and the next resume of each process applies them.
  */
 
 #include <linux/init.h>
@@ -12,7 +10,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
-#include <sysptvm.h>
+#include <os.h>
 
 struct sysptvm_switch {
 	const char *name;

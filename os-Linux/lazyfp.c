@@ -11,7 +11,7 @@
 #include <os.h>
 #include <registers.h>
 #include <sysdep/ptrace.h>
-#include "sysptvm_host.h"
+#include "internal.h"
 
 /*
  * Before a resume: the host process gets this thread's state unless it

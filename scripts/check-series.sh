@@ -8,11 +8,13 @@
 # For every step: the 64-bit UML (x86_64_defconfig + arch-um/sysptvm.config,
 # as build/linux), and the trimmed x86_64 host kernel (as build/bzImage) for
 # every step that touches a file outside arch/um/ and arch/x86/um/ (such as
-# kernel/entry/, kernel/ptrace.c, include/ or the rest of arch/x86/).  The builds are incremental, one step after the
-# other, in object trees of their own in the cache, with the shared
-# ccache.  checkpatch runs on every patch, with --strict on those that add
-# files.  The report (one line per step) goes to build/series-check.txt;
-# the exit status is that of the worst step.
+# kernel/entry/, kernel/ptrace.c, include/ or the rest of arch/x86/).  The
+# builds are incremental, one step after the other, in object trees of
+# their own in the cache, with the shared ccache.  checkpatch runs on every
+# patch (with the exceptions that patches/checkpatch-exceptions keeps), and
+# with --strict on every file that a patch adds.  The report (one line per
+# step) goes to build/series-check.txt; the exit status is that of the
+# worst step.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -61,16 +63,34 @@ for i in $(seq "$first" "$last"); do
 	step_start=$(date +%s)
 	verdict=ok notes=()
 
-	# checkpatch: --strict where the patch adds a file.
+	# checkpatch on the patch, with the exceptions patches/checkpatch-exceptions
+	# keeps for it (the same file name: patches/ is written by
+	# git format-patch too), and --strict on each file it adds.
 	patch=$(ls "$series_dir"/"$(printf '%04d' "$i")"-*.patch)
-	strict=()
-	git -C "$repo" diff --diff-filter=A --quiet "$c~1" "$c" || strict=(--strict)
-	if ! cp_out=$("$pristine/scripts/checkpatch.pl" --no-tree -q "${strict[@]}" "$patch" 2>&1); then
+	ignore=$(awk -v p="${patch##*/}" '$1 == p { print $2 }' \
+		"$SYSPTVM_TOP/patches/checkpatch-exceptions" | paste -sd,)
+	cp_log="$SYSPTVM_CACHE/series/checkpatch-$i.log"
+	: >"$cp_log"
+	# On stdin: checkpatch takes a file that git tracks for a source file.
+	"$pristine/scripts/checkpatch.pl" --no-tree -q ${ignore:+--ignore "$ignore"} - \
+		<"$patch" >>"$cp_log" 2>&1 || true
+	added=$(git -C "$repo" diff --name-only --diff-filter=A "$c~1" "$c")
+	for f in $added; do
+		# Under its own name: checkpatch reads the extension.
+		rm -rf "$SYSPTVM_CACHE/series/new"
+		mkdir -p "$SYSPTVM_CACHE/series/new/$(dirname "$f")"
+		git -C "$repo" show "$c:$f" >"$SYSPTVM_CACHE/series/new/$f"
+		(cd "$SYSPTVM_CACHE/series/new" &&
+			"$pristine/scripts/checkpatch.pl" --no-tree -q --strict \
+				${ignore:+--ignore "$ignore"} -f "$f") \
+			>>"$cp_log" 2>&1 || true
+	done
+	n_cp=$(grep -cE '^(WARNING|ERROR|CHECK)' "$cp_log" || true)
+	if [ "$n_cp" -gt 0 ]; then
 		verdict=FAIL
-		notes+=("checkpatch${strict[*]:+ --strict}: $(grep -cE '^(WARNING|ERROR|CHECK)' <<<"$cp_out") complaint(s)")
-		printf '%s\n' "$cp_out" >"$SYSPTVM_CACHE/series/checkpatch-$i.log"
+		notes+=("checkpatch: $n_cp complaint(s) (log: $cp_log)")
 	else
-		notes+=("checkpatch${strict[*]:+ --strict} clean")
+		notes+=("checkpatch clean${added:+ (--strict on $(wc -w <<<"$added") new file(s))}")
 	fi
 
 	# UML, every step.

@@ -79,7 +79,7 @@ test_failed_probes_say_what_failed() {
 		guest_run -v 'write_errno /proc/sysemu -s 0; cat /proc/sysemu' 2>&1) || true
 	echo "$out"
 	assert_contains "$out" "Checking that ptrace names syscall-entry and exit stops...missing" "the probe of stop names"
-	assert_contains "$out" "check_sysptvm: the probe failed: PTRACE_GETEVENTMSG failed, errno = 1" \
+	assert_contains "$out" "check_stop_names: the probe failed: PTRACE_GETEVENTMSG failed, errno = 1" \
 		"the line that says what failed"
 	assert_contains "$out" $'write: EOPNOTSUPP\n1' "0 to /proc/sysemu without run-time switching"
 	rm -rf "$dir"

@@ -279,13 +279,13 @@ test_arch_um_change_rebuilds_only_its_dependents() {
 	local dir compiled
 	dir=$(tmpdir)
 	cp -a scripts patches arch-um os-Linux "$dir/"
-	echo "/* changed by a test */" >>"$dir/os-Linux/sysptvm.c"
+	echo "/* changed by a test */" >>"$dir/os-Linux/ptrace_resume.c"
 	"$dir/scripts/kernel.sh" ours "$dir/linux" >&2
 	compiled=$(sed -n 's/^  CC      //p' "$(kernel_build_log)" | sort | tr '\n' ' ')
 	# Put the cached tree back in step with this checkout.
 	scripts/kernel.sh ours "$dir/linux" >&2
-	assert_eq "arch/um/kernel/config.o arch/um/os-Linux/sysptvm.o drivers/base/firmware_loader/main.o init/version-timestamp.o init/version.o kernel/configs.o kernel/sys.o " \
-		"$compiled" "files compiled after changing os-Linux/sysptvm.c"
+	assert_eq "arch/um/kernel/config.o arch/um/os-Linux/ptrace_resume.o drivers/base/firmware_loader/main.o init/version-timestamp.o init/version.o kernel/configs.o kernel/sys.o " \
+		"$compiled" "files compiled after changing os-Linux/ptrace_resume.c"
 	rm -rf "$dir"
 }
 
@@ -350,7 +350,7 @@ test_in_place_write_to_a_tree_is_caught() {
 # alone: it compiles in the cached kernel tree
 # The files that the series changes or that the project installs compile
 # for a 32-bit UML too, without a warning.  Before the x86 parts moved out
-# of os-Linux/sysptvm.c (user_regs_struct.orig_rax, 1UL << 47), it failed.
+# of the host side (user_regs_struct.orig_rax, 1UL << 47), it failed.
 test_series_compiles_for_i386() {
 	local out rc=0 n
 	out=$(scripts/compile-i386.sh 2>&1) || rc=$?
@@ -358,7 +358,7 @@ test_series_compiles_for_i386() {
 	assert_eq 0 "$rc" "exit status of scripts/compile-i386.sh"
 	n=$(sed -n 's/.*i386: \([0-9]*\) file(s) compiled in.*/\1/p' <<<"$out")
 	[ "${n:-0}" -ge 10 ] || fail "expected at least 10 files compiled for i386, got '${n:-none}'"
-	assert_contains "$(scripts/compile-i386.sh --list)" "arch/um/os-Linux/sysptvm.c" "the files it compiles"
+	assert_contains "$(scripts/compile-i386.sh --list)" "arch/um/os-Linux/ptrace_resume.c" "the files it compiles"
 	assert_contains "$out" "arch/x86/um/ptrace_64.c" "the files a 32-bit build leaves out, named"
 }
 

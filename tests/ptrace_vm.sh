@@ -3,7 +3,7 @@
 # test suite, strace and gdb in the guest, nested UMLs, the fuzzer.
 
 # The cases of tests/guest/ptrace_vm_test.c that need PTRACE_VM, SYSEMU or
-# the eflags fix of patch 0007, and so must fail on build/linux-stock; the
+# the eflags fix of patch 0004, and so must fail on build/linux-stock; the
 # others must pass there.
 STOCK_MUST_FAIL="$PTRACE_VM_TAG_CASES
 sysemu_reports_entry_and_skips_call
@@ -65,7 +65,7 @@ test_nested_stock_uml_in_ours() {
 test_nested_debian_uml_in_ours() {
 	local out
 	# Debian's 6.1 sets the FS base of its processes with
-	# PTRACE_ARCH_PRCTL, which set the tracer's own before patch 0010.
+	# PTRACE_ARCH_PRCTL, which set the tracer's own before patch 0006.
 	out=$(guest_run -m 768M 'nested-uml -v /usr/bin/linux.uml "echo inner-ok; uname -r"')
 	assert_contains "$out" "inner-ok" "the inner command's output"
 	assert_contains "$out" "6.1." "the inner kernel's release"

@@ -27,7 +27,7 @@
 #include <asm/lazyfp.h>
 #include <linux/elfcore.h>
 #include <registers.h>
-#include <sysptvm.h>
+#include <os.h>
 #include "fpstate.h"
 
 #define FXSAVE_SIZE		sizeof(struct _fpstate_64)

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysptvm: single steps by the trap flag, on x86 (host side).
+ * Single steps by the trap flag, on x86 (host side).
  *
  * sysptvm and ptrace modes cannot use PTRACE_SINGLESTEP, which has no
- * syscall-entry stop (see os_ptrace_prepare()).  They set the trap flag in
- * the registers that PTRACE_SETREGS writes instead, and take it out again
+ * syscall-entry stop (see prepare_resume() in
+ * arch/um/os-Linux/skas/process.c).  They set the trap flag in the
+ * registers that PTRACE_SETREGS writes instead, and take it out again
  * after the step.
  */
 
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/ptrace.h>
+#include <os.h>
 #include <sysdep/ptrace.h>
-#include "../../../um/os-Linux/sysptvm_host.h"
 
 #define X86_EFLAGS_TF 0x100
 
@@ -33,7 +34,7 @@ static bool insn_sets_tf(int pid, unsigned long ip)
 	for (n = 0; n < 2; n++) {
 		errno = 0;
 		insn.word[n] = ptrace(PTRACE_PEEKTEXT, pid,
-				      (void *) (ip + n * sizeof(long)), 0);
+				      (void *)(ip + n * sizeof(long)), 0);
 		if (errno)
 			break;
 	}
@@ -65,10 +66,10 @@ static bool insn_sets_tf(int pid, unsigned long ip)
  * itself, so that the process keeps the flags it set, as on native x86
  * (TIF_FORCED_TF).
  */
-bool os_arch_step_by_trap_flag(int pid, unsigned long *gp)
+int os_arch_step_by_trap_flag(int pid, unsigned long *gp)
 {
 	if (REGS_EFLAGS(gp) & X86_EFLAGS_TF)
-		return false;
+		return 0;
 	REGS_EFLAGS(gp) |= X86_EFLAGS_TF;
 	return !insn_sets_tf(pid, REGS_IP(gp));
 }

@@ -28,14 +28,14 @@ static bool __init page_below_top(unsigned long addr)
 	unsigned char in_core;
 	void *p;
 
-	if (mincore((void *) addr, UM_KERN_PAGE_SIZE, &in_core) == 0)
+	if (mincore((void *)addr, UM_KERN_PAGE_SIZE, &in_core) == 0)
 		return true;
-	p = mmap((void *) addr, UM_KERN_PAGE_SIZE, PROT_NONE,
+	p = mmap((void *)addr, UM_KERN_PAGE_SIZE, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	if (p == MAP_FAILED)
 		return errno == EEXIST;
 	munmap(p, UM_KERN_PAGE_SIZE);
-	return p == (void *) addr;
+	return p == (void *)addr;
 }
 
 /*
@@ -47,7 +47,7 @@ static bool __init page_below_top(unsigned long addr)
 unsigned long __init os_get_top_address(void)
 {
 	int on_stack;
-	unsigned long below = (unsigned long) &on_stack & ~(UM_KERN_PAGE_SIZE - 1);
+	unsigned long below = (unsigned long)&on_stack & ~(UM_KERN_PAGE_SIZE - 1);
 	unsigned long above = TOP_ADDRESS_LIMIT;
 
 	os_info("Checking the top of the address space...");

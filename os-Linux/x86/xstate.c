@@ -11,7 +11,7 @@
  */
 
 #include <cpuid.h>
-#include <sysptvm.h>
+#include <os.h>
 
 #define XFEATURE_XTILE_DATA	18
 #define XSAVE_LEGACY_AND_HEADER	576

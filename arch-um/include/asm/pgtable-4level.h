@@ -58,7 +58,6 @@
 #define pud_present(x)	(pud_val(x) & _PAGE_PRESENT)
 #define set_pud(pudptr, pudval) (*(pudptr) = (pudval))
 
-
 /* The folded p4d is the top level: these are the pgd's entries. */
 #define p4d_none(x)	(!(p4d_val(x) & ~_PAGE_NEWPAGE))
 #define	p4d_bad(x)	((p4d_val(x) & (~PAGE_MASK & ~_PAGE_USER)) != _KERNPG_TABLE)
@@ -87,10 +86,10 @@ static inline void p4d_clear(p4d_t *p4d)
 }
 
 #define pud_page(pud) phys_to_page(pud_val(pud) & PAGE_MASK)
-#define pud_pgtable(pud) ((pmd_t *) __va(pud_val(pud) & PAGE_MASK))
+#define pud_pgtable(pud) ((pmd_t *)__va(pud_val(pud) & PAGE_MASK))
 
 #define p4d_page(p4d) phys_to_page(p4d_val(p4d) & PAGE_MASK)
-#define p4d_pgtable(p4d) ((pud_t *) __va(p4d_val(p4d) & PAGE_MASK))
+#define p4d_pgtable(p4d) ((pud_t *)__va(p4d_val(p4d) & PAGE_MASK))
 
 static inline unsigned long pte_pfn(pte_t pte)
 {

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Write patches/ from a git branch of the series: the inverse of
+# scripts/series.sh, for reordering, splitting or rewording patches with
+# git (rebase -i, commit --amend) instead of by hand.
+#
+#   scripts/patches-from-git.sh REPO [BASE [HEAD]]
+#
+# REPO is a git tree of the extracted kernel (scripts/series.sh --tree, or
+# any tree with the same base); BASE (default: the tag 'base') is the
+# pristine tree, HEAD (default: HEAD) the last patch.  For each commit of
+# BASE..HEAD it writes patches/NNNN-SUBJECT.patch without the project's own
+# files; it rewrites patches/series (the first HOSTCOMPAT commits, given
+# by the line '# end of host compatibility' of the current patches/series,
+# stay before it) and patches/files (each own file with the patch whose
+# commit adds it).  The own files themselves must already be in arch-um/
+# and os-Linux/ as they are at HEAD: the script checks that, and stops
+# before writing anything when one differs.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ $# -lt 1 ] || [ $# -gt 3 ]; then
+	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+fi
+repo=$1 base=${2:-base} head=${3:-HEAD}
+g() { git -C "$repo" "$@"; }
+g rev-parse -q --verify "$base^{commit}" >/dev/null || die "no commit $base in $repo"
+g rev-parse -q --verify "$head^{commit}" >/dev/null || die "no commit $head in $repo"
+
+# The own files: where each goes in the tree, and that HEAD has them as
+# the checkout has them.
+declare -A dest_of=()
+while read -r f; do
+	d=$(own_file_dest "$f")
+	dest_of[$d]=$f
+	g cat-file -e "$head:$d" 2>/dev/null || die "$head has no $d (for $f)"
+	cmp -s <(g show "$head:$d") "$SYSPTVM_TOP/$f" ||
+		die "$f differs from $d at $head: copy it into the checkout first"
+done < <(cd "$SYSPTVM_TOP" && find arch-um os-Linux -type f ! -name '*.config' | LC_ALL=C sort)
+for d in $(g diff --name-only --diff-filter=A "$base" "$head"); do
+	case "$d" in
+	arch/um/*|arch/x86/um/*)
+		[ -n "${dest_of[$d]:-}" ] || die "$head adds $d, which is no file of arch-um/ or os-Linux/"
+		;;
+	esac
+done
+
+ncompat=$(host_compat_patches | wc -l)
+mapfile -t commits < <(g rev-list --reverse "$base..$head")
+n=${#commits[@]}
+[ "$n" -gt "$ncompat" ] || die "$base..$head has $n commits, not more than the $ncompat of host compatibility"
+excludes=()
+for d in "${!dest_of[@]}"; do excludes+=(":(exclude)$d"); done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+{
+	sed -n "1,/^$HOST_COMPAT_MARKER\$/p" "$SYSPTVM_TOP/patches/series" | grep '^#' |
+		grep -vxF "$HOST_COMPAT_MARKER"
+} >"$tmp/series"
+{
+	sed -n '/^[^#]/q; p' "$SYSPTVM_TOP/patches/files"
+} >"$tmp/files"
+i=0
+for c in "${commits[@]}"; do
+	i=$((i + 1))
+	# Authors and dates are not kept: the series has one author, and
+	# patches/ must not change when nothing but the date did.
+	# The file name as git format-patch (make series) gives it.
+	rm -rf "$tmp/fp"
+	p=$(g format-patch -o "$tmp/fp" --start-number "$i" -1 --subject-prefix="PATCH $i/$n" \
+		--no-numbered --zero-commit "$c" -- . "${excludes[@]}")
+	[ -s "$p" ] || die "commit $i ($(g log -1 --format=%s "$c")) changes nothing but own files"
+	name=${p##*/}
+	sed -e '1{/^From 0\{40\} /d}' -e '/^Date: /d' "$p" >"$tmp/$name"
+	[ "$i" -eq $((ncompat + 1)) ] && echo "$HOST_COMPAT_MARKER" >>"$tmp/series"
+	echo "$name" >>"$tmp/series"
+	for d in $(g diff --name-only --diff-filter=A "$c~1" "$c"); do
+		[ -z "${dest_of[$d]:-}" ] || printf '%s\t%s\n' "${dest_of[$d]}" "$name" >>"$tmp/files"
+	done
+done
+
+rm -f "$SYSPTVM_TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch
+cp "$tmp"/[0-9][0-9][0-9][0-9]-*.patch "$SYSPTVM_TOP/patches/"
+cp "$tmp/series" "$SYSPTVM_TOP/patches/series"
+cp "$tmp/files" "$SYSPTVM_TOP/patches/files"
+say "patches: $n patches from $base..$head of $repo"
