@@ -65,6 +65,10 @@ test_bench_smoke_gives_every_number() {
 # a few seconds.
 test_interrupted_bench_leaves_no_uml() {
 	local pid n=0 rc=0 umid
+	# Its own results directory: bench_smoke may run beside it (tests/run
+	# -j), and a second run in build/bench emptied that one's results.
+	export SYSPTVM_BENCH_OUT
+	SYSPTVM_BENCH_OUT=$(tmpdir)
 	# Its own process group, as a terminal's Ctrl-C would reach it, and
 	# SIGINT not ignored, as it is for a background job of a script.
 	setsid env --default-signal=INT scripts/bench.sh --smoke ours >/dev/null 2>&1 &
