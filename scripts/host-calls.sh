@@ -46,7 +46,7 @@ mkdir -p "$out"
 # TCG runs a round 5 to 50 times slower.
 phases() {	# fast|slow
 	case "$1" in
-	fast) echo "getpid:1000 getpid:6000 fault:200 fault:1200 forkexec:5 forkexec:25" ;;
+	fast) echo "getpid:500 getpid:3000 fault:100 fault:600 forkexec:3 forkexec:15" ;;
 	slow) echo "getpid:200 getpid:1200 fault:50 fault:250 forkexec:2 forkexec:8" ;;
 	esac
 }

@@ -93,6 +93,23 @@ printf 'file /cmd %s 0644 0 0\n' "$run_dir/cmd" >"$run_dir/list"
 cat "$base" "$run_dir/cmd.cpio.gz" >"$run_dir/initramfs.cpio.gz"
 
 append="console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}"
+# The clock.  The config has no ACPI, so no HPET and no PM timer: the kernel
+# calibrates the TSC against the PIT, which fails when the host is loaded
+# (a vCPU descheduled in the middle), and is then left on jiffies, a clock
+# in 4 ms steps.  Under TCG every vCPU reads the host's own TSC, so its
+# rate is the host's, measured here (host/tsc-khz.c), and it is as reliable
+# as the host's.  Without a constant TSC on the host, the kernel is left to
+# its calibration, and bench-workloads refuses a jiffies clock.
+tsc_khz="$SYSPTVM_TOP/build/tsc-khz"
+if [ ! -x "$tsc_khz" ] || [ "$SYSPTVM_TOP/host/tsc-khz.c" -nt "$tsc_khz" ]; then
+	mkdir -p "$SYSPTVM_TOP/build"
+	cc -O2 -Wall -o "$tsc_khz" "$SYSPTVM_TOP/host/tsc-khz.c" || die "cannot compile host/tsc-khz.c"
+fi
+if khz=$("$tsc_khz"); then
+	append+=" tsc_early_khz=$khz tsc=reliable"
+else
+	echo "$prog: the guest calibrates its TSC itself (it may fall back to jiffies)" >&2
+fi
 args=(-accel tcg -cpu "$cpu" -m "$mem" -smp 2 -nographic -no-reboot
 	-kernel "$kernel" -initrd "$run_dir/initramfs.cpio.gz")
 if [ "$rootfs" = 1 ]; then

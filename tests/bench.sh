@@ -50,6 +50,9 @@ test_bench_smoke_gives_every_number() {
 				fail "no $w result for $c"
 		done
 	done
+	# A time of 0 is a clock that did not move, not a fast call.
+	! grep -E '^[^,]+,[0-9]+,[^,]+,0(\.0*)?,' build/bench/results.csv ||
+		fail "times of 0 in build/bench/results.csv (above): a coarse clock"
 	assert_contains "$(cat build/bench/report.md)" "| getpid | ns |" "the table in report.md"
 	assert_contains "$(cat build/bench/report.md)" "## Goals" "the goals in report.md"
 	assert_contains "$(cat build/bench/report.md)" "| native tracer: PTRACE_SYSCALL / skipexit" "the host ratios in report.md"
@@ -89,4 +92,20 @@ test_interrupted_bench_leaves_no_uml() {
 		sleep 0.1
 	done
 	fail "UML processes of the interrupted run left behind: $(pgrep -af -- "$umid")"
+}
+
+# Under qemu without a usable TSC the kernel falls back to jiffies, where a
+# getpid takes 0 ns (a CI run's host-native column did): bench-workloads
+# times nothing on such a clock and says why.
+test_bench_workloads_refuse_a_jiffies_clock() {
+	local d out rc=0
+	d=$(tmpdir)
+	echo refined-jiffies >"$d/cs"
+	out=$(BENCH_CLOCKSOURCE=$d/cs bash tests/guest/bench-workloads.sh -s smoke getpid tracer 2>&1) || rc=$?
+	echo "$out"
+	assert_eq 1 "$rc" "bench-workloads' status on a jiffies clock"
+	assert_contains "$out" "the clocksource is refined-jiffies" "the reason"
+	assert_contains "$out" "failed getpid" "getpid failed"
+	assert_contains "$out" "failed tracer-syscall" "the tracer failed"
+	assert_not_contains "$out" "result " "no result"
 }

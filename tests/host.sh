@@ -162,24 +162,3 @@ test_native_fuzz_leaves_patched_kernel_clean() {
 	assert_not_contains "$out" "kernel-trouble: " "the native kernel log after the fuzzing"
 }
 
-# The kernel's own ptrace, seccomp and syscall_user_dispatch selftests
-# (scripts/selftests.sh) give the same verdict, case by case, on the
-# patched kernel as on stock (selftest_reference).
-# timeout: 900 s
-test_native_selftests_same_on_patched_and_stock() {
-	local ours stock name verdict theirs
-	stock=$(selftest_reference)
-	ours=$({ "${QEMU[@]}" --share "$SELFTEST_DIR:/selftests" --run "$SELFTEST_RUN" || true; } | selftest_parse)
-	echo "$ours"
-	[ "$(wc -l <<<"$ours")" = "$(wc -l <<<"$stock")" ] ||
-		echo "FAIL native-selftests/case-count ($(wc -l <<<"$ours") on build/bzImage, $(wc -l <<<"$stock") on stock)" >>"$SYSPTVM_SUBRESULTS"
-	# One case each: the same verdict on both kernels.
-	while read -r name verdict; do
-		theirs=$(awk -v n="$name" '$1 == n { print $2; exit }' <<<"$stock")
-		if [ "$verdict" = "$theirs" ]; then
-			echo "ok native-selftests/$name ($verdict on both)"
-		else
-			echo "FAIL native-selftests/$name ($verdict on build/bzImage, ${theirs:-absent} on stock)"
-		fi
-	done <<<"$ours" >>"$SYSPTVM_SUBRESULTS"
-}

@@ -288,7 +288,7 @@ selftest_totals() {
 selftest_reference() {
 	local dir key ref
 	dir=${SYSPTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysptvm}/selftest-reference
-	key=$( (cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh host/init
+	key=$( (echo "$SELFTEST_RUN"; cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh host/init
 		cd "$SELFTEST_DIR" && while read -r p; do echo "$p"; cat "$p"; done <programs) |
 		sha256sum | cut -c1-16)
 	ref=$dir/$key.txt

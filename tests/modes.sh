@@ -230,18 +230,6 @@ test_nested_modes_switched_through_proc() {
 	assert_eq 4 "$(grep -c '^gdb-stepi: ok' <<<"$out")" "gdb stepi checks that passed in the inner UML"
 }
 
-# timeout: 900 s
-test_nested_toggle_under_load() {
-	# All three modes, but 100 changes: inside the inner UML, with the
-	# load beside it, one change takes about 0.3 s here.  make soak
-	# (flips_nested_sysptvm) makes 10^3.
-	local out rc=0 BOOT_TIMEOUT=800
-	out=$(guest_run -m 768M "nested-uml /usr/local/bin/linux 'toggle-load -f 100 -n 2'") || rc=$?
-	echo "$out"
-	assert_contains "$out" "cycling through 3 mode(s): sysptvm sysemu ptrace" "the inner modes"
-	assert_toggle_load_passed "$out" "$rc" 100 "in the inner UML"
-}
-
 test_ours_in_stock_uses_ptrace_mode() {
 	local out
 	# Stock 6.12 gives its processes neither PTRACE_SYSEMU nor the tags.

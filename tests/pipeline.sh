@@ -54,6 +54,33 @@ test_runner_reports_a_run_where_nothing_booted() {
 	rm -rf "$dir"
 }
 
+# Tests of one group never run beside each other; the others run beside
+# them.  Three made-up tests at -j 3: a and b of group g, c of none, each
+# writing when it starts and ends.
+test_runner_keeps_a_group_apart() {
+	local dir out
+	dir=$(tmpdir)
+	mkdir "$dir/suites"
+	{
+		# shellcheck disable=SC2016 # expanded in the made-up suite
+		echo 'mark() { echo "$1" >>"'"$dir"'/order"; }'
+		for t in a b c; do
+			[ "$t" = c ] || echo "# group: g (made up)"
+			echo "test_made_up_$t() { mark 'start $t'; sleep 2; mark 'end $t'; }"
+		done
+	} >"$dir/suites/made-up.sh"
+	out=$(SYSPTVM_TEST_LOGS="$dir/logs" SYSPTVM_CACHE="$dir/cache" tests/run --set "$dir/suites" -j 3 2>&1) ||
+		fail "tests/run failed: $out"
+	echo "$out"
+	cat "$dir/order"
+	assert_eq "3 passed, 0 failed" "$(tail -n 1 <<<"$out")" "the runner's last line"
+	# The group's two ran one after the other, c beside one of them.
+	assert_matches "$(grep -E ' (a|b)$' "$dir/order" | paste -sd' ')" '^start (a|b) end \1 start (a|b) end \2$' \
+		"the order of a and b"
+	assert_matches "$(paste -sd' ' "$dir/order")" '^(start [abc] )*start c.* end (a|b) ' "c's start before the first of the group ended"
+	rm -rf "$dir"
+}
+
 test_boot_reaches_shell_prompt() {
 	local out
 	out=$(expect -f tests/expect/boot-prompt.exp "$TOP")
@@ -249,7 +276,7 @@ test_corrupt_image_names_the_fix() {
 	rm -rf "$dir"
 }
 
-# alone: kernel.sh prepares the cached kernel tree
+# group: kernel-tree (kernel.sh prepares the cached kernel tree)
 test_failing_patch_is_named_with_its_hunk() {
 	# A copy of the project whose patch no longer applies; kernel.sh must
 	# stop before it touches the kernel tree and name patch and hunk.
@@ -270,7 +297,7 @@ test_failing_patch_is_named_with_its_hunk() {
 	rm -rf "$dir"
 }
 
-# alone: it rebuilds the cached kernel tree
+# group: kernel-tree (it rebuilds the cached kernel tree, changed for a while)
 test_arch_um_change_rebuilds_only_its_dependents() {
 	# A copy of the project with one changed file in os-Linux/; kernel.sh
 	# builds it into the cached tree.  Compiled must be that file and those
@@ -347,7 +374,7 @@ test_in_place_write_to_a_tree_is_caught() {
 	rm -rf "$dir"
 }
 
-# alone: it compiles in the cached kernel tree
+# group: kernel-tree (it compiles from the cached kernel tree)
 # The files that the series changes or that the project installs compile
 # for a 32-bit UML too, without a warning.  Before the x86 parts moved out
 # of the host side (user_regs_struct.orig_rax, 1UL << 47), it failed.
@@ -362,7 +389,7 @@ test_series_compiles_for_i386() {
 	assert_contains "$out" "arch/x86/um/ptrace_64.c" "the files a 32-bit build leaves out, named"
 }
 
-# alone: it makes the git tree of the series in the cache (once: minutes)
+# group: kernel-tree (it compares the series with the cached kernel tree)
 # make series exports exactly what kernel.sh builds: the files the series
 # changes are those that build/linux's tree changed, with the same
 # contents; each own file enters in the patch that patches/files names;
