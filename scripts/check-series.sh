@@ -10,9 +10,9 @@
 # every step that touches a file outside arch/um/ and arch/x86/um/ (such as
 # kernel/entry/, kernel/ptrace.c, include/ or the rest of arch/x86/).  The
 # builds are incremental, one step after the other, in object trees of
-# their own in the cache, with the shared ccache.  checkpatch runs on every
-# patch (with the exceptions that patches/checkpatch-exceptions keeps), and
-# with --strict on every file that a patch adds.  The report (one line per
+# their own in the series' tree, with the shared ccache.  checkpatch runs
+# on every patch (with the exceptions that patches/checkpatch-exceptions
+# keeps), and with --strict on every file that a patch adds.  The report (one line per
 # step) goes to build/series-check.txt; the exit status is that of the
 # worst step.
 set -euo pipefail
@@ -29,8 +29,12 @@ repo=$("$SYSPTVM_TOP/scripts/series.sh" --tree)
 pristine=$(pristine_tree)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..HEAD)
 [ "$last" -gt 0 ] || last=${#commits[@]}
-um_obj="$SYSPTVM_CACHE/series/build-um"
-x86_obj="$SYSPTVM_CACHE/series/build-x86_64"
+# In the tree, as kernel.sh and host-kernel.sh build theirs: kbuild then
+# uses the relative srctree "..", so a step whose files are those of
+# build/linux-stock (step 1) or build/linux (the last) finds its objects
+# in the shared ccache, and so does every file a step leaves as they are.
+um_obj="$repo/_build-um"
+x86_obj="$repo/_build-x86_64"
 head=$(git -C "$repo" rev-parse HEAD)
 
 kernel_build_lock series

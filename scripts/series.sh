@@ -65,7 +65,8 @@ fi
 say "series: applying patches/series to the base with git am"
 g am --abort >/dev/null 2>&1 || true
 g checkout -q -f --detach base
-g clean -q -f -d -x
+# Not the object trees of make check-series.
+g clean -q -f -d -x -e /_build-um -e /_build-x86_64
 n=0
 while read -r p; do
 	[ -n "$p" ] || continue

@@ -91,31 +91,12 @@ test_gdb_shows_vector_registers() {
 # gdb-fpregs and fp_threads (threads, fork, vfork and signal handlers that
 # keep their own vector registers).  In the default mode of the outer UML
 # the tests above and test_fp_threads_in_guest run them.
-FP_EVERY_MODE_CHECKS='fp_state_test >/tmp/fp.out 2>&1; echo "fp_state_test status $?"
-	grep -E "^(not )?ok " /tmp/fp.out | sed "s/^/fp: /"
-	gdb-fpregs | tail -n 1; fp_threads -t 3 -n 100'
-
-fp_checks_pass() {	# OUTPUT WHERE
-	assert_contains "$1" "fp_state_test status 0" "fp_state_test $2"
-	assert_not_contains "$1" "fp: not ok" "fp_state_test $2"
-	assert_contains "$1" "gdb-fpregs: ok" "gdb-fpregs $2"
-	assert_contains "$1" "fp_threads: ok" "fp_threads $2"
-}
-
 fp_outer_case() {	# PARAMS
 	local out
 	out=$(guest_run_args "$1" -v "$FP_EVERY_MODE_CHECKS" 2>&1)
 	echo "$out"
 	assert_contains "$out" "Driving processes with PTRACE_SYSCALL, two stops" "the mode with '$1'"
 	fp_checks_pass "$out" "with '$1'"
-}
-
-fp_nested_case() {	# WANTED-MODE-LINE INNER-PARAMS
-	local out
-	out=$(guest_run -m 768M "nested-uml -v /usr/local/bin/linux '$FP_EVERY_MODE_CHECKS' $2" 2>&1)
-	echo "$out"
-	assert_contains "$out" "Driving processes with $1" "the inner mode with '$2'"
-	fp_checks_pass "$out" "in a nested UML with '$2'"
 }
 
 test_fp_threads_in_guest() {
@@ -125,12 +106,12 @@ test_fp_threads_in_guest() {
 	assert_contains "$out" "fp_threads: ok" "fp_threads"
 }
 
-# timeout: 900 s
+# The outer UML in ptrace mode here (sysemu, its default, is
+# test_fp_state_in_guest's); the nested UML in its three modes is
+# test_nested_modes_switched_through_proc's (tests/modes.sh), one boot
+# whose mode changes under the FP checks.
 test_fp_state_in_every_mode() {
 	run_case outer-ptrace fp_outer_case "nosysptvm nosysemu"
-	run_case nested-sysptvm fp_nested_case "PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL (sysptvm)" ""
-	run_case nested-sysemu fp_nested_case "PTRACE_SYSEMU (sysemu)" usesysemu
-	run_case nested-ptrace fp_nested_case "PTRACE_SYSCALL, two stops" "nosysptvm nosysemu"
 }
 
 # Proves the FP test can fail: the stock reference keeps a fixed signal

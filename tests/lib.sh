@@ -139,6 +139,22 @@ assert_in_mode_checks_pass() {	# OUTPUT WHERE
 	assert_contains "$1" "popf_step_test: ok" "single steps over popf $2"
 }
 
+# The FP state (issue 12: UML moves it only when it must): fp_state_test
+# (signal frames, tracers, regsets), gdb-fpregs and fp_threads (threads,
+# fork, vfork and signal handlers that keep their own vector registers),
+# for tests/fp.sh and tests/modes.sh.
+# shellcheck disable=SC2034 # used by the suites that source this file
+FP_EVERY_MODE_CHECKS='fp_state_test >/tmp/fp.out 2>&1; echo "fp_state_test status $?"
+	grep -E "^(not )?ok " /tmp/fp.out | sed "s/^/fp: /"
+	gdb-fpregs | tail -n 1; fp_threads -t 3 -n 100'
+
+fp_checks_pass() {	# OUTPUT WHERE
+	assert_contains "$1" "fp_state_test status 0" "fp_state_test $2"
+	assert_not_contains "$1" "fp: not ok" "fp_state_test $2"
+	assert_contains "$1" "gdb-fpregs: ok" "gdb-fpregs $2"
+	assert_contains "$1" "fp_threads: ok" "fp_threads $2"
+}
+
 # The three boot lines DESIGN.md section 3 asks for, from the host's
 # features (0/1) and the boot parameters: the specification, written out.
 expected_boot_lines() {	# HOST-TAGS HOST-SYSEMU [PARAMS...]

@@ -193,7 +193,10 @@ test_proc_switches_switch_and_respect_parameters() {
 	assert_contains "$out" $'sysemu 0: ok\nstate: 0 0' "0 to /proc/sysemu after nosysemu"
 }
 
-# 300 changes here, 10^3 in make soak (flips_outer).
+# 300 changes here, 10^3 in make soak (flips_outer).  In the nested UML,
+# with sysptvm among its modes: make soak (flips_nested_sysptvm, 10^3) and
+# make check-host (on build/bzImage, 300); make check changes its modes
+# in test_nested_modes_switched_through_proc, under the checks of each.
 # timeout: 900 s
 test_outer_toggle_under_load() {
 	local out rc=0
@@ -211,16 +214,22 @@ test_nested_ptrace_mode_by_parameters() {
 	assert_in_mode_checks_pass "$out" "inside the inner UML in ptrace mode"
 }
 
+# With the FP checks in each mode (tests/fp.sh): the nested UML's modes
+# are tested here, in one boot.
 # timeout: 900 s
 test_nested_modes_switched_through_proc() {
-	local out BOOT_TIMEOUT=600
+	local out BOOT_TIMEOUT=600 checks="$IN_MODE_CHECKS; $FP_EVERY_MODE_CHECKS"
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	out=$(guest_run -m 768M "nested-uml /usr/local/bin/linux '
-		echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $IN_MODE_CHECKS
-		echo 0 >/proc/sysptvm; echo mode sysemu: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $IN_MODE_CHECKS
-		echo 0 >/proc/sysemu; echo mode ptrace: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $IN_MODE_CHECKS
-		echo 1 >/proc/sysptvm; echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $IN_MODE_CHECKS'")
+		echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks
+		echo 0 >/proc/sysptvm; echo mode sysemu: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks
+		echo 0 >/proc/sysemu; echo mode ptrace: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks
+		echo 1 >/proc/sysptvm; echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks'")
 	echo "$out"
+	fp_checks_pass "$out" "in the nested UML"
+	assert_eq 4 "$(grep -c '^fp_state_test status 0$' <<<"$out")" "fp_state_test runs that passed in the inner UML"
+	assert_eq 4 "$(grep -c '^gdb-fpregs: ok' <<<"$out")" "gdb-fpregs checks that passed in the inner UML"
+	assert_eq 4 "$(grep -c '^fp_threads: ok' <<<"$out")" "fp_threads runs that passed in the inner UML"
 	assert_contains "$out" "mode sysptvm: 1 1" "the inner switches at boot"
 	assert_contains "$out" "mode sysemu: 0 1" "the inner switches after 0 to /proc/sysptvm"
 	assert_contains "$out" "mode ptrace: 0 0" "the inner switches after 0 to /proc/sysemu"
