@@ -12,9 +12,9 @@
 # builds are incremental, one step after the other, in object trees of
 # their own in the series' tree, with the shared ccache.  checkpatch runs
 # on every patch (with the exceptions that patches/checkpatch-exceptions
-# keeps), and with --strict on every file that a patch adds.  The report (one line per
-# step) goes to build/series-check.txt; the exit status is that of the
-# worst step.
+# keeps), and with --strict on every file that a patch adds.  The report
+# (one line per step) goes to build/series-check.txt; the exit status is
+# that of the worst step.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -103,7 +103,9 @@ append="console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}"
 tsc_khz="$SYSPTVM_TOP/build/tsc-khz"
 if [ ! -x "$tsc_khz" ] || [ "$SYSPTVM_TOP/host/tsc-khz.c" -nt "$tsc_khz" ]; then
 	mkdir -p "$SYSPTVM_TOP/build"
-	cc -O2 -Wall -o "$tsc_khz" "$SYSPTVM_TOP/host/tsc-khz.c" || die "cannot compile host/tsc-khz.c"
+	# Renamed into place: tests run qemu-host.sh side by side.
+	cc -O2 -Wall -o "$tsc_khz.$$" "$SYSPTVM_TOP/host/tsc-khz.c" || die "cannot compile host/tsc-khz.c"
+	mv -f "$tsc_khz.$$" "$tsc_khz"
 fi
 if khz=$("$tsc_khz"); then
 	append+=" tsc_early_khz=$khz tsc=reliable"

@@ -86,11 +86,8 @@ test_gdb_shows_vector_registers() {
 	assert_contains "$out" "gdb-fpregs: ok" "gdb-fpregs"
 }
 
-# The FP state in every mode (issue 12: UML moves it only when it must),
-# outer and nested: fp_state_test (signal frames, tracers, regsets),
-# gdb-fpregs and fp_threads (threads, fork, vfork and signal handlers that
-# keep their own vector registers).  In the default mode of the outer UML
-# the tests above and test_fp_threads_in_guest run them.
+# The FP checks of tests/lib.sh in the outer UML booted with PARAMS.  In
+# its default mode the tests above and test_fp_threads_in_guest run them.
 fp_outer_case() {	# PARAMS
 	local out
 	out=$(guest_run_args "$1" -v "$FP_EVERY_MODE_CHECKS" 2>&1)
