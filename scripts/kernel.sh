@@ -145,7 +145,7 @@ sync_tree() {
 
 configure() {
 	local stamp want
-	# The patches count too: they may change a Kconfig default (0027 makes
+	# The patches count too: they may change a Kconfig default (0028 makes
 	# four page table levels the default), which olddefconfig does not
 	# apply to a .config that already has the old choice.
 	want=$( (echo "$ver $localversion"; cat "$fragment"

@@ -14,13 +14,14 @@
 # stay before it) and patches/files (each own file with the patch whose
 # commit adds it).  The own files themselves must already be in arch-um/
 # and os-Linux/ as they are at HEAD: the script checks that, and stops
-# before writing anything when one differs.
+# before writing anything when one differs.  The names in
+# patches/checkpatch-exceptions follow a patch whose number changed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ $# -lt 1 ] || [ $# -gt 3 ]; then
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 fi
 repo=$1 base=${2:-base} head=${3:-HEAD}
@@ -81,8 +82,27 @@ for c in "${commits[@]}"; do
 	done
 done
 
+# patches/checkpatch-exceptions names patches too: a patch whose number
+# changed keeps its exceptions under the new name (the part of the name
+# after the number is the subject, which a renumbering leaves alone).
+exceptions=$SYSPTVM_TOP/patches/checkpatch-exceptions
+if [ -f "$exceptions" ]; then
+	while read -r old _; do
+		case "$old" in [0-9][0-9][0-9][0-9]-*.patch) ;; *) continue ;; esac
+		[ -e "$tmp/$old" ] && continue
+		new=$(cd "$tmp" && ls -- [0-9][0-9][0-9][0-9]-"${old#*-}" 2>/dev/null) ||
+			die "checkpatch-exceptions names $old, which is in the new series under no number"
+		printf '%s\t%s\n' "$old" "$new"
+	done <"$exceptions" | sort -u >"$tmp/renamed"
+	cp "$exceptions" "$tmp/exceptions"
+	while IFS=$'\t' read -r old new; do
+		sed -i "s|^$old |$new |" "$tmp/exceptions"
+	done <"$tmp/renamed"
+fi
+
 rm -f "$SYSPTVM_TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch
 cp "$tmp"/[0-9][0-9][0-9][0-9]-*.patch "$SYSPTVM_TOP/patches/"
 cp "$tmp/series" "$SYSPTVM_TOP/patches/series"
 cp "$tmp/files" "$SYSPTVM_TOP/patches/files"
+[ ! -f "$tmp/exceptions" ] || cp "$tmp/exceptions" "$exceptions"
 say "patches: $n patches from $base..$head of $repo"

@@ -60,7 +60,7 @@ test_address_space_fails_on_stock() {
 	assert_contains "$out" "Shadow memory range interleaves with an existing memory mapping" "asan_hello on linux-stock"
 }
 
-# The top of the address space that UML probes at boot (patch 0011,
+# The top of the address space that UML probes at boot (patch 0012,
 # os-Linux/x86/top_address.c) is the same with ASLR off (setarch -R, as
 # gdb runs a program) and on a host older than Linux 4.17, whose mmap()
 # takes MAP_FIXED_NOREPLACE for a hint (the shim tests/shim/old_mmap.c).

@@ -61,7 +61,7 @@ selftest_mode_is() {	# TEXT MODE-LINE PLACE
 	assert_contains "$1" "Driving processes with $2" "the mode of '$3'"
 }
 selftest_console_is_quiet() {	# CONSOLE PLACE
-	# A nested UML's stub ends each batch with int3 (patches/0025).
+	# A nested UML's stub ends each batch with int3 (patches/0026).
 	assert_not_contains "$1" "Attempted to relay unknown signal" "the console of '$2'"
 }
 selftest_check() {	# DIR PLACE MODE-LINE REFERENCE

@@ -24,8 +24,8 @@ test_uml_on_patched_kernel_switches_modes_under_load() {
 # The kernel's own ptrace, seccomp and syscall_user_dispatch selftests
 # (scripts/selftests.sh) give the same verdict, case by case, on the
 # patched kernel as on stock (selftest_reference).  Here, not in make
-# check: a minute of qemu whose verdict moves only with patches/0008, 0009
-# and 0023, the ones a native kernel takes.
+# check: a minute of qemu whose verdict moves only with patches/0009, 0010
+# and 0024, the ones a native kernel takes.
 # timeout: 900 s
 test_native_selftests_same_on_patched_and_stock() {
 	local ours stock name verdict theirs

@@ -7,7 +7,8 @@
 # CMD's status, or 125 when the inner system did not run it to the end.
 # -u names the inner UML (umid=UMID on its command line; nested-PID else).
 # -t kills the inner UML after SECONDS (default 600).  An inner UML that
-# ran CMD but then exited with a non-zero status is named on stderr.
+# ran CMD but then exited with a non-zero status is named on stderr, with
+# the end of its boot log.
 set -uo pipefail
 
 mem=192M
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
 	-u) umid=$2; shift 2 ;;
 	-t) secs=$2; shift 2 ;;
 	-v) verbose=1; shift ;;
-	-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -60,6 +61,11 @@ if [ ! -s "$dir/status" ]; then
 	echo "nested-uml: $kernel did not run the command to the end (exit status $uml_status)" >&2
 	exit 125
 fi
-[ "$uml_status" = 0 ] ||
+if [ "$uml_status" != 0 ]; then
 	echo "nested-uml: $kernel exited with status $uml_status after the command" >&2
+	if [ "$verbose" = 0 ]; then
+		echo "nested-uml: the last lines of its boot log:" >&2
+		tail -n 20 "$dir/boot.log" | sed 's/\r$//; s/^/  > /' >&2
+	fi
+fi
 exit "$(cat "$dir/status")"
