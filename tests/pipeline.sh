@@ -189,6 +189,17 @@ test_two_boots_run_in_parallel() {
 	rm -rf "$dir"
 }
 
+# Wait until the guest of boot.sh PID prints guest-up into FILE, not for a
+# time: fails when boot.sh ends first or after 60 s.
+wait_for_guest_up() {	# FILE PID
+	for _ in $(seq 600); do
+		grep -q guest-up "$1" && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q guest-up "$1"
+}
+
 # Start a guest that sleeps, wait until its UML runs, then send boot.sh the
 # signal $1.  No host process of that UML may be left afterwards.  (Not for
 # SIGINT: a background job of a script starts with SIGINT ignored.)
@@ -198,13 +209,7 @@ interrupt_and_check() {	# SIGNAL
 	# An odd --timeout, so that its watchdog's sleep can be found.
 	"${BOOT[@]}" --timeout 877 --run 'echo guest-up; sleep 300' >"$out" 2>&1 &
 	pid=$!
-	# Wait until the guest runs the command, not for a time.
-	for _ in $(seq 600); do
-		grep -q guest-up "$out" && break
-		kill -0 "$pid" 2>/dev/null || fail "boot.sh ended before the guest ran the command: $(cat "$out")"
-		sleep 0.1
-	done
-	grep -q guest-up "$out" || fail "the guest of boot.sh (pid $pid) did not run the command within 60 s"
+	wait_for_guest_up "$out" "$pid" || fail "the guest of boot.sh (pid $pid) did not run the command: $(cat "$out")"
 	[ -n "$(uml_processes "sysptvm-$pid-")" ] || fail "no UML process of boot.sh (pid $pid) found"
 	kill -"$sig" "$pid"
 	for _ in $(seq 100); do
@@ -227,8 +232,8 @@ interrupt_and_check() {	# SIGNAL
 # may run (current_thread_info() comes from the stack pointer).  A timer or
 # I/O signal that a busy host delivers while the UML powers off must not
 # crash it: here they come without pause from the moment the guest is up
-# until the UML has exited, in three boots (one boot of stock UML in three
-# or four missed the window).  Unfixed, the UML died of SIGABRT after
+# until the UML has exited, in three boots (one boot of stock UML in six
+# missed the window).  Unfixed, the UML died of SIGABRT after
 # "reboot: Power down" (its panic no longer reached a console).
 signals_at_poweroff() {	# ROUND
 	local dir pid uml rc=0 sent
@@ -236,12 +241,8 @@ signals_at_poweroff() {	# ROUND
 	SYSPTVM_UMID_PREFIX=sigoff "${BOOT[@]}" -v --timeout "$BOOT_TIMEOUT" \
 		--run 'echo guest-up; sleep 1' >"$dir/out" 2>"$dir/err" &
 	pid=$!
-	for _ in $(seq 600); do
-		grep -q guest-up "$dir/out" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q guest-up "$dir/out" || fail "round $1: the guest did not run the command: $(tail -n 20 "$dir/err")"
+	wait_for_guest_up "$dir/out" "$pid" ||
+		fail "round $1: the guest did not run the command: $(tail -n 20 "$dir/err")"
 	# The UML's main process: the oldest with its umid (the guest's host
 	# processes are its children).
 	uml=$(pgrep -o -f -- "umid=sigoff-$pid-") || fail "round $1: no UML process of boot.sh (pid $pid)"
