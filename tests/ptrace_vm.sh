@@ -3,15 +3,17 @@
 # test suite, strace and gdb in the guest, nested UMLs, the fuzzer.
 
 # The cases of tests/guest/ptrace_vm_test.c that need PTRACE_VM, SYSEMU or
-# the eflags fix of patch 0004, and so must fail on build/linux-stock; the
-# others must pass there.
+# a fix of the series (eflags, 0004; PTRACE_ARCH_PRCTL, 0006; the faults of
+# PTRACE_GETREGS and PTRACE_SETREGS, 0029), and so must fail on
+# build/linux-stock; the others must pass there.
 STOCK_MUST_FAIL="$PTRACE_VM_TAG_CASES
 sysemu_reports_entry_and_skips_call
 sysemu_keeps_tracer_result
 sysemu_singlestep_reports_step_not_exit
 tracer_can_clear_eflags
 arch_prctl_acts_on_the_tracee
-sysemu_entry_resumed_with_syscall_stops_at_exit"
+sysemu_entry_resumed_with_syscall_stops_at_exit
+getregs_setregs_report_faults_and_refused_values"
 
 test_guest_suite() {
 	local out rc=0

@@ -1241,4 +1241,59 @@ TEST_F_TIMEOUT(ptrace_vm, arch_prctl_acts_on_the_tracee, TIMEOUT)
 	}
 }
 
+/*
+ * Not a PTRACE_VM rule either: PTRACE_GETREGS and PTRACE_SETREGS fail
+ * with EFAULT on a buffer that runs into an unmapped page, and SETREGS
+ * with EIO on a value the kernel refuses, as on x86 (strace's own test
+ * suite, tests/ptrace.c, walks a buffer towards an unmapped page).
+ */
+TEST_F_TIMEOUT(ptrace_vm, getregs_setregs_report_faults_and_refused_values, TIMEOUT)
+{
+	const size_t size = sizeof(struct user_regs_struct);
+	long page = sysconf(_SC_PAGESIZE), cs;
+	struct user_regs_struct regs, bad;
+	char *area, *end;
+
+	area = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	ASSERT_EQ(0, mprotect(area + page, page, PROT_NONE));
+	end = area + page;
+
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	cs = peek_reg(_metadata, self->t.tid, REG(cs));
+
+	errno = 0;
+	EXPECT_EQ(-1, ptrace(PTRACE_GETREGS, self->t.tid, NULL, end - size + 8));
+	EXPECT_EQ(EFAULT, errno) {
+		TH_LOG("PTRACE_GETREGS into a buffer whose last word is unmapped: %m");
+	}
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGS, self->t.tid, NULL, end - size)) {
+		TH_LOG("PTRACE_GETREGS into a mapped buffer: %m");
+	}
+	memcpy(&regs, end - size, size);
+	EXPECT_EQ(cs, (long)regs.cs);
+
+	/* Good values but for the last one, gs, which is not mapped. */
+	memcpy(end - size + 8, &regs, size - 8);
+	errno = 0;
+	EXPECT_EQ(-1, ptrace(PTRACE_SETREGS, self->t.tid, NULL, end - size + 8));
+	EXPECT_EQ(EFAULT, errno) {
+		TH_LOG("PTRACE_SETREGS from a buffer whose last word is unmapped: %m");
+	}
+	bad = regs;
+	bad.cs = 0;
+	errno = 0;
+	EXPECT_EQ(-1, ptrace(PTRACE_SETREGS, self->t.tid, NULL, &bad));
+	EXPECT_EQ(EIO, errno) {
+		TH_LOG("PTRACE_SETREGS with a null CS: %m");
+	}
+	EXPECT_EQ(cs, peek_reg(_metadata, self->t.tid, REG(cs)));
+	EXPECT_EQ(0, ptrace(PTRACE_SETREGS, self->t.tid, NULL, &regs)) {
+		TH_LOG("PTRACE_SETREGS of the registers just read: %m");
+	}
+	munmap(area, 2 * page);
+}
+
 TEST_HARNESS_MAIN
