@@ -74,8 +74,9 @@ test_strace_runner_verdicts() {
 	echo "STRACE_ARCH=x86_64 SIZEOF_LONG=8" >"$dir/tests/sysptvm-env"
 	printf '%s\n' pass.test skip.test err.test fail.test xfail.test env.test >"$dir/tests/sysptvm-tests"
 	echo xfail.test >"$dir/tests/sysptvm-xfail"
+	# Each leaves its working directory behind, as init.sh does.
 	for t in pass:0 skip:77 err:99 fail:1 xfail:1; do
-		printf '#!/bin/sh\nexit %s\n' "${t#*:}" >"$dir/tests/${t%:*}.test"
+		printf '#!/bin/sh\nmkdir %s.dir\nexit %s\n' "${t%:*}" "${t#*:}" >"$dir/tests/${t%:*}.test"
 	done
 	# The Makefile's variables and srcdir reach each test.
 	# shellcheck disable=SC2016 # expanded by the test
@@ -93,6 +94,8 @@ test_strace_runner_verdicts() {
 	assert_eq 1 "$rc" "the status with a failure"
 	[ -r "$dir/out/fail.test.log" ] || fail "no log kept for the failed test"
 	[ ! -e "$dir/out/pass.test.log" ] || fail "a log kept for a test that passed"
+	out=$(cd "$dir/tests" && echo ./*.dir)
+	[ "$out" = "./*.dir" ] || fail "the tests' working directories are left behind: $out"
 	rm -rf "$dir"
 }
 
