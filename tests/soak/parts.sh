@@ -314,7 +314,7 @@ part_strace() {
 	[ -z "$gone" ] || { echo "listed in $STRACE_SUITE_EXPECTED but no longer failing only in the guest: $gone" >&2; rc=1; }
 	[ "$rc" = 0 ] || verdict=FAIL
 	soak_row "outer UML, sysemu" "${summary##* in }" \
-		"$(sed 's/^strace-tests: //; s/ in [0-9]* s$//' <<<"$summary"); failing only in the guest: $(wc -l <"$dir/only-in-guest.txt")${unlisted:+, not listed: $unlisted}; $(bar_of "$(cat "$SOAK_DIR/strace-guest.out")")" \
+		"$(sed 's/^strace-tests: //; s/ in [0-9]* s$//' <<<"$summary"); failing only in the guest: $(wc -l <"$dir/only-in-guest.txt")${unlisted:+, not listed: $(tr '\n' ' ' <<<"$unlisted" | sed 's/ $//')}; $(bar_of "$(cat "$SOAK_DIR/strace-guest.out")")" \
 		"$verdict"
 	return "$rc"
 }
