@@ -250,7 +250,6 @@ test_ours_in_stock_uses_ptrace_mode() {
 	assert_eq 1 "$(tail -n 1 <<<"$out")" "ls / | grep -c ^usr\$ inside ours inside stock"
 }
 
-
 # A loop that never leaves user mode, timed by bash: "USER SYS" seconds.
 # shellcheck disable=SC2016 # expanded by the guest's bash
 USER_LOOP='TIMEFORMAT="%U %S"; { time (i=0; while [ $i -lt 300000 ]; do i=$((i + 1)); done); } 2>&1 | tail -n 1'

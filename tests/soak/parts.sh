@@ -91,17 +91,14 @@ soak_judged_lines() {	# FILES...
 # OOM-killer reports, which do not break it; fails when any of the three is
 # not 0, and shows the lines.
 soak_bar() {	# FILES...
-	local panics crashes oops ooms lines
+	local panics crashes oops ooms lines note=
 	lines=$(soak_judged_lines "$@")
 	panics=$(grep -cE "$SOAK_PANIC_RE" <<<"$lines" || true)
 	crashes=$(grep -cE "$SOAK_CRASH_RE" <<<"$lines" || true)
 	oops=$(grep -cE "$SOAK_OOPS_RE" <<<"$lines" || true)
 	ooms=$(cat "$@" | grep -c ' invoked oom-killer: ' || true)
-	if [ "$ooms" = 0 ]; then
-		echo "bar: panics=$panics crashes=$crashes oops=$oops"
-	else
-		echo "bar: panics=$panics crashes=$crashes oops=$oops (OOM-killer reports: $ooms)"
-	fi
+	[ "$ooms" = 0 ] || note=" (OOM-killer reports: $ooms)"
+	echo "bar: panics=$panics crashes=$crashes oops=$oops$note"
 	if [ "$panics$crashes$oops" != 000 ]; then
 		grep -E "$SOAK_PANIC_RE|$SOAK_CRASH_RE|$SOAK_OOPS_RE" <<<"$lines" | head -n 20 >&2
 		return 1
