@@ -35,7 +35,7 @@ GUEST_BINS += $(ASAN_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help check-series soak soak-smoke strace-suite host-calls check-host host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
+.PHONY: FORCE all help check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -73,6 +73,9 @@ help:
 	@echo '                  a cover letter), our files in the patches that add them'
 	@echo '  make check-series  build every step of the series (UML, and the host kernel'
 	@echo '                  where a step touches it) and checkpatch each patch'
+	@echo '  make check-i386 a 32-bit UML (SUBARCH=i386) with the series, and the FP state'
+	@echo '                  its tracers and signal handlers see, against the same program'
+	@echo '                  natively, both on a stock bzImage with IA32 emulation under qemu'
 	@echo '  make clean      remove build/'
 	@echo '  make distclean  also remove the cache ($(CACHE_DIR))'
 	@echo 'Then: ./boot.sh (a root shell in the guest), ./boot.sh --help.'
@@ -126,6 +129,9 @@ check: all $(HOST_CHECK_INPUTS)
 
 check-host: all $(HOST_CHECK_INPUTS)
 	@tests/run --set check-host
+
+check-i386: all $(B)/host-initramfs.cpio.gz
+	@scripts/check-i386.sh
 
 bench: all
 	@scripts/bench.sh
