@@ -78,7 +78,7 @@ tree="$dir/src/tree"
 # The suite's Makefile passes these to every test (AM_TEST_LOG_FLAGS),
 # and lists the tests expected to fail; keep both for the runner.  Written
 # on every call, so that a tree built before a change here gets them too
-# (MIPS_ABI, empty on x86, was missing until 2026-12-06: the 31 tests
+# (MIPS_ABI, empty on x86, was missing until 2026-12-06: the 28 tests
 # whose init.sh reads it failed under sh -u, natively and in the guest).
 # shellcheck disable=SC2016 # make's variables, expanded by make
 printf '.PHONY: print-env print-tests print-xfail\nprint-env:\n\t@echo "STRACE_ARCH=$(ARCH) STRACE_NATIVE_ARCH=$(NATIVE_ARCH) SIZEOF_KERNEL_LONG_T=$(SIZEOF_KERNEL_LONG_T) SIZEOF_LONG=$(SIZEOF_LONG) MIPS_ABI=$(MIPS_ABI)"\nprint-tests:\n\t@echo $(TESTS)\nprint-xfail:\n\t@echo $(XFAIL_TESTS)\n' >"$dir/print.mk"
