@@ -15,7 +15,8 @@
 # "N passed, N failed", the cases of the UML run.
 #
 # SYSPTVM_I386_UML=FILE runs another 32-bit UML instead (a build without
-# the fix, to see the test fail).  Builds take about 25 minutes cold.
+# the fix, to see the test fail).  Cold, its two kernels are about 1900
+# files to compile; warm, it takes about 35 s.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
