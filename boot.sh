@@ -28,13 +28,16 @@ Options:
       --keep         keep the overlay in build/overlay.cow between boots
       --reset        start a new build/overlay.cow (implies --keep)
   -t, --timeout SEC  kill the guest after SEC seconds (status 124)
-  -v, --verbose      with --run: show the kernel's console output on stderr
+  -v, --verbose      show the whole kernel log on the terminal (with --run: on
+                     stderr); without it, a boot to a shell shows only the
+                     probe and mode lines, warnings and errors, and keeps the
+                     whole log in build/boot-logs/
       --no-build     do not run make first (fail if something is missing)
   -h, --help         this text
 
 Exit status: CMD's status with --run, 0 after poweroff, 2 for bad usage,
-124 on --timeout, 125 when the guest did not run CMD to the end, 1 for
-other errors.  Several instances may run at once: each has its own overlay,
+124 on --timeout, 125 when the guest did not run CMD to the end (without
+--run: did not reach its shell), 1 for other errors.  Several instances may run at once: each has its own overlay,
 UML umid and run directory.
 EOF
 }
@@ -66,6 +69,63 @@ record_boot() {	# ok|FAIL [CAUSE]
 	[ -z "${2:-}" ] || rec+=$(printf '%s\n' "$2" | sed 's/^/    /')$'\n'
 	printf '%s' "$rec" >>"$SYSPTVM_BOOT_RECORD"
 }
+
+# The lines of a boot to a shell that the terminal shows without --verbose:
+# UML's own lines on stderr that name a probe, the mode or the host, the
+# init's line, and anything that sounds like a problem.  printk's lines come
+# with their level (console_msg_format=syslog): warnings and worse are shown.
+QUIET_SHOWN='^(Checking |Driving processes |Process address space|Host kernel:|sysptvm: )'
+QUIET_PROBLEM='failed|errno|[Ee]rror|fatal|missing$|Oops|BUG|WARNING|[Ww]arning'
+# The syslog prefix: <facility * 8 + level>.
+SYSLOG_LEVEL='^<([0-9]{1,3})>(.*)$'
+
+# Read UML's stderr and the printk console (both on the FIFO), write every
+# line to the log, and show the lines above.  The terminal is raw while UML
+# runs, hence the carriage returns.  It may be a background process group
+# then: SIGTTOU would stop it on a terminal with tostop.
+quiet_console() {	# FIFO LOG
+	local line level
+	trap '' TTOU
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		level=7
+		if [[ "$line" =~ $SYSLOG_LEVEL ]]; then
+			level=$((BASH_REMATCH[1] % 8))
+			line=${BASH_REMATCH[2]}
+		fi
+		printf '%s\n' "$line" >>"$2"
+		# The init writes its line to the shell's terminal itself.
+		[[ "$line" != "sysptvm: root shell on "* ]] || continue
+		if [ "$level" -le 4 ] || [[ "$line" =~ $QUIET_SHOWN ]] ||
+			[[ "$line" =~ $QUIET_PROBLEM ]]; then
+			printf '%s\r\n' "$line"
+		fi
+	done <"$1"
+}
+
+# UML asks the terminal for its size changes (SIGWINCH) only when it is the
+# terminal's foreground process group; started in a session of its own, it
+# tries to make the terminal its controlling one, which the login session
+# still holds ("winch_thread : TIOCSCTTY failed ... err = 1").  So where we
+# are the foreground group, UML gets a group of its own and the terminal.
+# Bash has no tcsetpgrp(); perl (perl-base, essential in Debian) has.
+we_are_in_the_foreground() {
+	local stat fields
+	[ -t 0 ] || return 1
+	stat=$(</proc/$$/stat)
+	# After "pid (comm) ": state ppid pgrp session tty_nr tpgid
+	read -ra fields <<<"${stat##*) }"
+	[ "${fields[4]}" != 0 ] && [ "${fields[2]}" = "${fields[5]}" ]
+}
+# shellcheck disable=SC2016 # perl's variables
+FOREGROUND_EXEC='$SIG{TTOU} = "IGNORE"; POSIX::setpgid(0, 0) or die "setpgid: $!\n";
+	POSIX::tcsetpgrp(0, POSIX::getpgrp()) or die "tcsetpgrp: $!\n";
+	$SIG{TTOU} = "DEFAULT"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"'
+give_terminal_back() {
+	# shellcheck disable=SC2016
+	perl -MPOSIX -e '$SIG{TTOU} = "IGNORE"; POSIX::tcsetpgrp(0, POSIX::getpgrp())' 2>/dev/null || true
+}
+
 bad_usage() {
 	echo "$prog: $*" >&2
 	usage >&2
@@ -125,6 +185,8 @@ umid="${SYSPTVM_UMID_PREFIX:-sysptvm}-$$-${run_dir##*.}"
 uml_pid=
 tails=()
 saved_tty=
+took_terminal=0
+filter_pid=
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
@@ -138,6 +200,9 @@ cleanup() {
 	fi
 	[ ${#tails[@]} -eq 0 ] || kill "${tails[@]}" 2>/dev/null || true
 	[ -z "${watchdog:-}" ] || kill "$watchdog" 2>/dev/null || true
+	[ -z "$filter_pid" ] || kill "$filter_pid" 2>/dev/null || true
+	# Ours again before stty: a background group's tcsetattr stops it.
+	[ "$took_terminal" = 0 ] || give_terminal_back
 	[ -z "$saved_tty" ] || stty "$saved_tty" 2>/dev/null || true
 	rm -rf "$run_dir"
 	exit "$rc"
@@ -194,10 +259,33 @@ if [ "$run_mode" = 1 ]; then
 	fi
 else
 	if [ -t 0 ]; then saved_tty=$(stty -g); fi
+	start=(setsid)
+	if we_are_in_the_foreground; then
+		start=(perl -MPOSIX -e "$FOREGROUND_EXEC" --)
+		took_terminal=1
+	fi
+	exec 4>&2
+	if [ "$verbose" = 0 ]; then
+		# printk goes to the serial line ttyS0, which writes to UML's
+		# stderr; the shell gets the console tty0 (the terminal) to itself.
+		mkdir -p "$top/build/boot-logs"
+		log="$top/build/boot-logs/boot-$(date +%Y%m%d-%H%M%S)-$$.log"
+		# Keep the newest twenty.
+		find "$top/build/boot-logs" -name 'boot-*.log' -printf '%T@ %p\n' |
+			sort -rn | tail -n +20 | cut -d' ' -f2- | xargs -r rm -f
+		: >"$log"
+		echo "$prog: the kernel log goes to ${log#"$top"/}; --verbose shows it here" >&2
+		cmdline+=(console=ttyS0 ssl0=fd:2 console_msg_format=syslog sysptvm.tty=tty0)
+		mkfifo "$run_dir/console.fifo"
+		quiet_console "$run_dir/console.fifo" "$log" &
+		filter_pid=$!
+		exec 4>"$run_dir/console.fifo"
+	fi
 	# A background job's stdin would be /dev/null: hand the terminal over.
 	exec 3<&0
-	setsid setpriv --pdeathsig TERM -- "$kernel" "${cmdline[@]}" "${kargs[@]}" <&3 3<&- &
-	exec 3<&-
+	"${start[@]}" setpriv --pdeathsig TERM -- "$kernel" "${cmdline[@]}" "${kargs[@]}" \
+		<&3 3<&- 2>&4 4>&- &
+	exec 3<&- 4>&-
 	uml_pid=$!
 fi
 
@@ -210,7 +298,9 @@ if [ "$timeout" -gt 0 ]; then
 fi
 
 uml_status=0
-wait "$uml_pid" || uml_status=$?
+# bash would name a signal that ended UML ("Aborted"); the lines below say
+# what matters.
+{ wait "$uml_pid"; } 2>/dev/null || uml_status=$?
 uml_pid_done=$uml_pid
 uml_pid=
 [ -z "${watchdog:-}" ] || kill "$watchdog" 2>/dev/null || true
@@ -220,6 +310,19 @@ for t in "${tails[@]}"; do wait "$t" 2>/dev/null || true; done
 tails=()
 # Guest processes that outlived the UML main process, if any.
 kill -KILL -- "-$uml_pid_done" 2>/dev/null || true
+if [ "$took_terminal" = 1 ]; then
+	give_terminal_back
+	took_terminal=0
+fi
+if [ -n "$filter_pid" ]; then
+	# The FIFO's writers are gone: the filter reads to the end and stops.
+	for _ in $(seq 50); do
+		kill -0 "$filter_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$filter_pid" 2>/dev/null || true
+	filter_pid=
+fi
 
 if [ -e "$run_dir/timed-out" ]; then
 	echo "$prog: timed out after $timeout s; the guest was killed" >&2
@@ -246,5 +349,15 @@ if [ "$run_mode" = 1 ]; then
 	status=$(cat "$run_dir/status")
 	[[ "$status" =~ ^[0-9]+$ ]] || die "the guest reported a bad status: '$status'"
 	exit "$status"
+fi
+if [ -n "${log:-}" ] && ! grep -q '^sysptvm: root shell on' "$log"; then
+	echo "$prog: the guest did not reach its shell (UML exit status $uml_status)" >&2
+	cause=$(boot_failure_cause "$log")
+	if [ -n "$cause" ]; then
+		echo "$prog: the kernel said:" >&2
+		printf '%s\n' "$cause" | sed 's/^/  | /' >&2
+	fi
+	echo "$prog: the whole log: ${log#"$top"/}" >&2
+	exit 125
 fi
 exit "$uml_status"

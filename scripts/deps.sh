@@ -10,6 +10,7 @@ packages=(
 	ccache rsync patch xz-utils
 	debootstrap e2fsprogs util-linux	# rootfs image, setpriv, setsid
 	expect	# boot tests, the benchmark harness
+	tmux	# a terminal for boot.sh in the console tests (tests/console.sh)
 	gnuplot-nox	# benchmark charts
 	shellcheck
 	qemu-system-x86 busybox-static	# the native host kernel under qemu
