@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# The lists of patches that the README shows, made from patches/series, so
-# that they follow the series when it changes.
+# The lists of patches that the documentation shows (docs/series.md,
+# docs/host-kernel.md), made from patches/series, so that they follow the
+# series when it changes.
 #
 #   scripts/series-list.sh table     the series: number, subject, the
 #                                    project's files each patch adds
 #   scripts/series-list.sh host      the patch commands for a native host
 #                                    kernel: the patches that touch files
 #                                    outside arch/um/ and arch/x86/um/
-#   scripts/series-list.sh --update FILE    rewrite both blocks in FILE
+#   scripts/series-list.sh --update FILE    rewrite the blocks in FILE
 #   scripts/series-list.sh --check FILE     exit 1 when FILE's blocks differ
 #
 # A block is the lines between "<!-- series-list NAME -->" and
-# "<!-- end series-list -->"; tests/style.sh checks the README's.
+# "<!-- end series-list -->"; tests/style.sh checks those of README.md and
+# docs/*.md.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -93,5 +95,5 @@ host) host ;;
 	[ -n "${2:-}" ] || die "usage: $0 --check FILE"
 	diff -u "$2" <(updated "$2")
 	;;
-*) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -32,16 +32,28 @@ test_patches_and_sources_pass_checkpatch() {
 	assert_eq 0 "$bad" "files with checkpatch complaints"
 }
 
-# The README's lists of patches are those the series has now
-# (scripts/series-list.sh), and every patch number it names is in the
-# series.
-test_readme_lists_the_series_as_it_is() {
-	local n bad=0 ref
-	scripts/series-list.sh --check README.md || fail "README.md: run scripts/series-list.sh --update README.md"
+# The lists of patches that scripts/series-list.sh makes (in README.md and
+# docs/*.md) are those the series has now, and every patch number and patch
+# file these pages name is in the series.
+test_readme_and_docs_list_and_name_only_the_series_patches() {
+	local n f ref bad=0 pages=(README.md docs/*.md) lists=()
 	n=$(bash -c '. scripts/lib.sh && series_patches' | wc -l)
 	[ "$n" -gt 10 ] || fail "only $n patches in the series"
+	for f in "${pages[@]}"; do
+		grep -q '^<!-- series-list ' "$f" || continue
+		lists+=("$f")
+		scripts/series-list.sh --check "$f" || fail "$f: run scripts/series-list.sh --update $f"
+	done
+	# Both lists are shown somewhere: a page that drops one fails here.
+	[ ${#lists[@]} -gt 0 ] || fail "no page has a series list"
+	for ref in table host; do
+		grep -qx "<!-- series-list $ref -->" "${lists[@]}" || fail "no page has the series list '$ref'"
+	done
 	while read -r ref; do
-		ls patches/"$ref"-*.patch >/dev/null 2>&1 || { echo "README.md names patch $ref, which is not in patches/"; bad=$((bad + 1)); }
-	done < <(grep -oE '(patches/|`)00[0-9][0-9]\b' README.md | grep -oE '[0-9]{4}' | sort -u)
-	assert_eq 0 "$bad" "patch numbers in README.md that the series lacks"
+		ls patches/"$ref"-*.patch >/dev/null 2>&1 || { echo "a page names patch $ref, which is not in patches/"; bad=$((bad + 1)); }
+	done < <(grep -ohE '(patches/|`)00[0-9][0-9]\b' "${pages[@]}" | grep -oE '[0-9]{4}' | sort -u)
+	while read -r ref; do
+		[ -e "$ref" ] || { echo "a page names $ref, which does not exist"; bad=$((bad + 1)); }
+	done < <(grep -ohE 'patches/[0-9]{4}-[A-Za-z0-9._-]+\.patch' "${pages[@]}" | sort -u)
+	assert_eq 0 "$bad" "patches named in README.md and docs/*.md that the series lacks"
 }
