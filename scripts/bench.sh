@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
 	--quick) scale=quick; runs=3; shift ;;
 	--smoke) scale=smoke; runs=1; shift ;;
 	--runs) runs=$2; shift 2 ;;
-	-h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) usage_text "$0"; exit 0 ;;
 	-*) die "unknown option '$1' (see scripts/bench.sh --help)" ;;
 	*) break ;;
 	esac

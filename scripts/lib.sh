@@ -11,6 +11,11 @@ LINUX_SOURCE_PKG=linux-source-6.12
 LINUX_SOURCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 
 say() { printf '==> %s\n' "$*" >&2; }
+# A script's usage text is its first comment block, after the #! line:
+# what --help prints, however long the block grows.
+usage_text() {	# SCRIPT
+	awk 'NR == 1 && /^#!/ { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"
+}
 # Print a command before running it, so that a user can rerun it by hand.
 run() {
 	printf '  $ %s\n' "$*" >&2

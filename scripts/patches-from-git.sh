@@ -21,7 +21,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ $# -lt 1 ] || [ $# -gt 3 ]; then
-	sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+	usage_text "$0"
 	exit 2
 fi
 repo=$1 base=${2:-base} head=${3:-HEAD}

@@ -95,5 +95,5 @@ host) host ;;
 	[ -n "${2:-}" ] || die "usage: $0 --check FILE"
 	diff -u "$2" <(updated "$2")
 	;;
-*) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) usage_text "$0"; exit 2 ;;
 esac

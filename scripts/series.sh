@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) out=${2:?-o needs a directory}; shift 2 ;;
 	--tree) tree_only=1; shift ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) usage_text "$0"; exit 0 ;;
 	*) echo "usage: $0 [-o DIR] [--tree]" >&2; exit 2 ;;
 	esac
 done

@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--list) list=1 ;;
 	-j) [ $# -ge 2 ] || die "-j needs a number"; jobs=$2; shift ;;
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) usage_text "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
 	*) wanted+=("$1") ;;
 	esac

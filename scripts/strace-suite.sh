@@ -25,7 +25,7 @@ case "${1:-}" in
 --list) want=list ;;
 --if-built) want=if-built ;;
 "") ;;
--h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) usage_text "$0"; exit 0 ;;
 *) die "unknown argument '$1' (see --help)" ;;
 esac
 

@@ -23,7 +23,7 @@ want=path
 case "${1:-}" in
 --name) want=name ;;
 "") ;;
--h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) usage_text "$0"; exit 0 ;;
 *) die "unknown argument '$1' (see --help)" ;;
 esac
 

@@ -57,3 +57,21 @@ test_readme_and_docs_list_and_name_only_the_series_patches() {
 	done < <(grep -ohE 'patches/[0-9]{4}-[A-Za-z0-9._-]+\.patch' "${pages[@]}" | sort -u)
 	assert_eq 0 "$bad" "patches named in README.md and docs/*.md that the series lacks"
 }
+
+# --help prints a usage text and no code (a fixed range of header lines
+# printed code once the header changed; usage_text in scripts/lib.sh takes
+# the whole first comment block instead).
+test_help_prints_the_usage_text_and_no_code() {
+	local f out bad=0 n=0 code='^(set -|\. |source |if |fi$|done$|esac$|[a-z_]+\(\) *\{|#!)'
+	while read -r f; do
+		n=$((n + 1))
+		out=$("./$f" --help 2>&1) || { echo "$f --help: status $?"; bad=$((bad + 1)); continue; }
+		if grep -qE "$code" <<<"$out"; then
+			echo "$f --help prints code: $(grep -m1 -E "$code" <<<"$out")"
+			bad=$((bad + 1))
+		fi
+	done < <(grep -lE -- '-h\|--help\)' scripts/*.sh tests/run boot.sh)
+	[ "$n" -ge 8 ] || fail "found only $n scripts with --help"
+	echo "$n scripts' --help checked"
+	assert_eq 0 "$bad" "scripts whose --help prints code"
+}
