@@ -91,3 +91,15 @@ test_doc_check_finds_planted_faults() {
 	assert_contains "$out" "'make no-such-target'" "the missing make target"
 	assert_contains "$out" "'make also-missing'" "the missing make target in a code block"
 }
+
+# Every SYSPTVM_* variable of the code is in the table of the testing docs.
+test_every_sysptvm_variable_is_documented() {
+	local v bad=0 n=0
+	while read -r v; do
+		n=$((n + 1))
+		grep -qF "\`$v\`" docs/testing.md || { echo "$v is not in docs/testing.md"; bad=$((bad + 1)); }
+	done < <(git grep -ohE 'SYSPTVM_[A-Z0-9_]+' -- ':!*.md' | sort -u)
+	[ "$n" -ge 5 ] || fail "found only $n SYSPTVM_ variables"
+	echo "$n SYSPTVM_ variables"
+	assert_eq 0 "$bad" "SYSPTVM_ variables missing from docs/testing.md"
+}
