@@ -5,6 +5,9 @@
 set -euo pipefail
 
 TOP=$(pwd)
+# The one place that knows the cache and the series: the build's helpers.
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 BOOT=("$TOP/boot.sh" --no-build)
 # The runner's own test boots a stand-in kernel through the suites.
 [ -z "${SYSPTVM_TEST_KERNEL:-}" ] || BOOT+=(--kernel "$SYSPTVM_TEST_KERNEL")
@@ -97,7 +100,7 @@ undefined_tag_is_refused_and_changes_nothing"
 
 # scripts/lib.sh is the one place that knows where the cache is.
 kernel_build_log() {
-	echo "$(bash -c '. scripts/lib.sh && echo "$SYSPTVM_CACHE"')/ours/src/_build/build.log"
+	echo "$SYSPTVM_CACHE/ours/src/_build/build.log"
 }
 
 # Report the results of a kselftest TAP run (stdin) as cases of the current
@@ -303,7 +306,7 @@ selftest_totals() {
 # reuses them: a new kernel or program makes a new reference.
 selftest_reference() {
 	local dir key ref
-	dir=${SYSPTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysptvm}/selftest-reference
+	dir=$SYSPTVM_CACHE/selftest-reference
 	key=$( (echo "$SELFTEST_RUN"; cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh host/init
 		cd "$SELFTEST_DIR" && while read -r p; do echo "$p"; cat "$p"; done <programs) |
 		sha256sum | cut -c1-16)

@@ -122,7 +122,7 @@ test_run_boots_stock_kernel() {
 	assert_contains "$out" "6.12" "uname -r under linux-stock"
 	# It names its host-compatibility patches in its version, and only them.
 	assert_matches "$out" '^6\.12\.[0-9]+-stock\+[0-9]+hostcompat-[0-9a-f]{8}$' "uname -r under linux-stock"
-	assert_contains "$out" "-stock+$(bash -c '. scripts/lib.sh && host_compat_patches' | wc -l)hostcompat-" \
+	assert_contains "$out" "-stock+$(host_compat_patches | wc -l)hostcompat-" \
 		"the number of host-compatibility patches in uname -r"
 	assert_eq 0 "$(tail -n1 <<<"$out")" "sysptvm lines in the stock kernel's log"
 }
@@ -130,7 +130,7 @@ test_run_boots_stock_kernel() {
 test_guest_runs_kernel_of_this_checkout() {
 	local want got
 	# uname -r names the patch series and the project's files (series_id).
-	want=$(bash -c '. scripts/lib.sh && ours_localversion')
+	want=$(ours_localversion)
 	got=$(guest_run 'uname -r')
 	assert_matches "$got" '^6\.12\.[0-9]+-sysptvm\+[0-9]+-[0-9a-f]{12}$' "uname -r in the guest"
 	assert_eq "$want" "${got#"${got%%-sysptvm*}"}" "the series named in uname -r"
@@ -371,7 +371,7 @@ test_arch_um_change_rebuilds_only_its_dependents() {
 # host-kernel.sh must wait before they look at the kernel trees.
 test_kernel_builds_wait_for_each_other() {
 	local lockfile out rc fd script
-	lockfile=$(bash -c '. scripts/lib.sh && echo "$SYSPTVM_CACHE/kernel-build.lock"')
+	lockfile=$SYSPTVM_CACHE/kernel-build.lock
 	exec {fd}>>"$lockfile"
 	flock "$fd"
 	for script in "kernel.sh ours build/linux" "host-kernel.sh stock build/bzImage-stock"; do
@@ -449,10 +449,10 @@ test_series_exports_what_the_build_builds() {
 	dir=$(tmpdir)
 	out=$(scripts/series.sh -o "$dir/series" 2>&1) || fail "scripts/series.sh: $out"
 	echo "$out"
-	n=$(bash -c '. scripts/lib.sh && series_patches' | wc -l)
+	n=$(series_patches | wc -l)
 	assert_eq "$((n + 1))" "$(find "$dir/series" -name '*.patch' | wc -l)" "patches and cover letter in the export"
 	repo=$(scripts/series.sh --tree)
-	tree=$(bash -c '. scripts/lib.sh && echo "$SYSPTVM_CACHE/ours/src"')
+	tree=$SYSPTVM_CACHE/ours/src
 	changed=$(git -C "$repo" diff --name-only base HEAD | LC_ALL=C sort)
 	built=$(LC_ALL=C sort "$tree/.sysptvm-overlay")
 	assert_eq "$built" "$changed" "the files the series changes, against build/linux's tree"
@@ -462,10 +462,10 @@ test_series_exports_what_the_build_builds() {
 	assert_eq 0 "$bad" "files that differ between the series and build/linux's tree"
 	# The export numbers the patches in the order of patches/series.
 	while read -r f p; do
-		n=$(bash -c '. scripts/lib.sh && series_patches' | grep -nxF "$p" | cut -d: -f1)
-		assert_contains "$(grep -l "^+++ b/$(bash -c ". scripts/lib.sh && own_file_dest $f")\$" "$dir"/series/*.patch)" \
+		n=$(series_patches | grep -nxF "$p" | cut -d: -f1)
+		assert_contains "$(grep -l "^+++ b/$(own_file_dest "$f")\$" "$dir"/series/*.patch)" \
 			"/$(printf '%04d' "$n")-" "the patch that adds $f"
-	done < <(bash -c '. scripts/lib.sh && own_files')
+	done < <(own_files)
 	out=$(cat "$dir"/series/0000-cover-letter.patch)
 	assert_not_contains "$out" "*** SUBJECT HERE ***" "the cover letter's subject"
 	assert_not_contains "$out" "*** BLURB HERE ***" "the cover letter's text"

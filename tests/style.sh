@@ -11,7 +11,7 @@ test_shell_scripts_pass_shellcheck() {
 
 test_patches_and_sources_pass_checkpatch() {
 	local pristine f p ignore bad=0
-	pristine=$(bash -c '. scripts/lib.sh && pristine_tree')
+	pristine=$(pristine_tree)
 	while read -r f; do
 		# The warnings this patch keeps, with their reasons, are listed.
 		ignore=$(awk -v p="$f" '$1 == p { print $2 }' patches/checkpatch-exceptions | paste -sd,)
@@ -19,7 +19,7 @@ test_patches_and_sources_pass_checkpatch() {
 		# On stdin: checkpatch takes a file that git tracks for a source file.
 		"$pristine/scripts/checkpatch.pl" --no-tree -q ${ignore:+--ignore "$ignore"} - <"patches/$f" ||
 			bad=$((bad + 1))
-	done < <(bash -c '. scripts/lib.sh && series_patches')
+	done < <(series_patches)
 	# The project's own files are new files of the series: --strict, with
 	# the exceptions of the patch that adds each.
 	while read -r f; do
@@ -37,7 +37,7 @@ test_patches_and_sources_pass_checkpatch() {
 # file these pages name is in the series.
 test_readme_and_docs_list_and_name_only_the_series_patches() {
 	local n f ref bad=0 pages=(README.md docs/*.md) lists=()
-	n=$(bash -c '. scripts/lib.sh && series_patches' | wc -l)
+	n=$(series_patches | wc -l)
 	[ "$n" -gt 10 ] || fail "only $n patches in the series"
 	for f in "${pages[@]}"; do
 		grep -q '^<!-- series-list ' "$f" || continue
