@@ -80,14 +80,9 @@ fi
 for f in build/linux build/rootfs.img; do
 	[ -e "$f" ] || die "$f is missing: run 'make' first (make soak does)"
 done
-# The bar's patterns, from the one place that applies them.
-bar_re() { sed -n "s/^$1='\(.*\)'\$/\1/p" tests/soak/parts.sh; }
-SOAK_BAR_PANIC=$(bar_re SOAK_PANIC_RE)
-SOAK_BAR_OOPS=$(bar_re SOAK_OOPS_RE)
-SOAK_BAR_BENIGN=$(bar_re SOAK_BENIGN_RE)
-if [ -z "$SOAK_BAR_PANIC" ] || [ -z "$SOAK_BAR_OOPS" ] || [ -z "$SOAK_BAR_BENIGN" ]; then
-	die "no SOAK_PANIC_RE, SOAK_OOPS_RE or SOAK_BENIGN_RE in tests/soak/parts.sh"
-fi
+# The bar's patterns, from the one place that the parts apply too.
+# shellcheck source=tests/soak/bar.sh
+. tests/soak/bar.sh
 rm -rf "$out" && mkdir -p "$out/logs"
 started=$(date +%s)
 say "soak: ${#selected[@]} part(s), $jobs at a time, scale $scale; logs in ${out#"$SYSPTVM_TOP"/}/logs"
@@ -176,7 +171,7 @@ took=$(($(date +%s) - started))
 	echo "- Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
 	echo "- Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), host kernel $(uname -r)"
 	echo "- Guest kernel: build/linux ($(strings build/linux | grep -oE '^Linux version [^ ]+' | head -n 1 | cut -d' ' -f3))"
-	echo "- The bar, for every guest: no panic ('$SOAK_BAR_PANIC'), no host-side UML crash (boot.sh or nested-uml saying the UML did not finish or exited badly), no line matching '$SOAK_BAR_OOPS' in its log (the console, and a nested UML's boot log). Not judged: the stack dump of an OOM-killer report (its CPU line, stack words and Call Trace; the reports are counted in the rows), and lines matching '$SOAK_BAR_BENIGN' (a pr_warn(), not a WARN())."
+	echo "- The bar, for every guest: no panic ('$SOAK_PANIC_RE'), no host-side UML crash (boot.sh or nested-uml saying the UML did not finish or exited badly), no line matching '$SOAK_OOPS_RE' in its log (the console, and a nested UML's boot log). Not judged: the stack dump of an OOM-killer report (its CPU line, stack words and Call Trace; the reports are counted in the rows), and lines matching '$SOAK_BENIGN_RE' (a pr_warn(), not a WARN())."
 	echo "- Raw logs: ${out#"$SYSPTVM_TOP"/}/logs/ (PART.log, and each guest's PART-PLACE.console and .out)"
 	echo
 	for entry in "${selected[@]}"; do

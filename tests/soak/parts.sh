@@ -35,14 +35,10 @@ soak_place() {
 	esac
 }
 
-# The lines of a guest's log that break the bar.
-SOAK_OOPS_RE='Oops|BUG:|WARNING:|general protection fault|cut here ]|Call Trace:'
-SOAK_PANIC_RE='Kernel panic'
-SOAK_CRASH_RE='did not run the command to the end|exited with status [0-9]* after the command|Segmentation fault'
-# Lines that match SOAK_OOPS_RE and report no fault: the pr_warn() banner
-# of fs/namespace.c for a mount with MS_MANDLOCK (trinity makes such calls;
-# a native kernel prints the same).  A WARN() prints "WARNING: CPU: ...".
-SOAK_BENIGN_RE='^WARNING: The mand mount option has been deprecated'
+# The bar's patterns: SOAK_OOPS_RE, SOAK_PANIC_RE, SOAK_CRASH_RE,
+# SOAK_BENIGN_RE.
+# shellcheck source=tests/soak/bar.sh
+. tests/soak/bar.sh
 
 # Boot PLACE and run CMD there (as root, bash -c), with its own output in
 # SOAK_DIR/NAME.out and the outer UML's console in SOAK_DIR/NAME.console;
