@@ -20,14 +20,13 @@ case "${1:-}" in
 *) echo "usage: $0 [--list]" >&2; exit 2 ;;
 esac
 
-tree="$SYSPTVM_CACHE/ours/src"
+require_variant_tree ours
+tree=$(variant_tree ours)
 obj="$tree/_build-i386"
-[ -e "$tree/.sysptvm-overlay" ] ||
-	die "no kernel tree in $tree: build it first with 'make kernel'"
 
 # The C files of the tree that the series or the project changed: the
 # staged files of kernel.sh, which are exactly those.
-files=$(grep '\.c$' "$tree/.sysptvm-overlay" | LC_ALL=C sort -u)
+files=$(grep '\.c$' "$(variant_overlay ours)" | LC_ALL=C sort -u)
 if [ "$list" = 1 ]; then
 	printf '%s\n' "$files"
 	exit 0

@@ -31,7 +31,7 @@ stock-ia32) src=stock o=_build-x86_64-ia32 fragments+=("$SYSPTVM_TOP/host/ia32.c
 esac
 
 kernel_build_lock "host-$variant"
-tree="$SYSPTVM_CACHE/$src/src"
+tree=$(variant_tree "$src")
 obj="$tree/$o"
 [ -e "$tree/.sysptvm-pristine" ] ||
 	die "no $src kernel tree in $tree: build it first with 'make $( [ "$src" = ours ] && echo kernel || echo stock)'"

@@ -17,11 +17,10 @@ set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 OUTPUT" >&2; exit 2; }
 output=$1
-tree="$SYSPTVM_CACHE/ours/src"
+require_variant_tree ours
+tree=$(variant_tree ours)
 o=_build-i386-run
 obj="$tree/$o"
-[ -e "$tree/.sysptvm-overlay" ] ||
-	die "no kernel tree in $tree: build it first with 'make kernel'"
 echo 'int main(void) { return 0; }' | gcc -m32 -static -x c -o /dev/null - 2>/dev/null ||
 	die "gcc -m32 -static cannot link: install gcc-multilib ('make deps')"
 

@@ -32,8 +32,9 @@ fragment="$SYSPTVM_TOP/arch-um/sysptvm.config"
 kernel_build_lock "$variant"
 pristine=$(checked_pristine_tree)
 ver=${pristine##*/pristine-}
-tree="$SYSPTVM_CACHE/$variant/src"
+tree=$(variant_tree "$variant")
 obj="$tree/_build"
+log=$(variant_build_log "$variant")
 stage="$SYSPTVM_CACHE/$variant/stage"
 
 if [ "$(cat "$tree/.sysptvm-pristine" 2>/dev/null)" != "$(pristine_id "$pristine")" ]; then
@@ -113,7 +114,8 @@ make_stage() {
 
 # Make the tree match pristine + stage for the files touched now or before.
 sync_tree() {
-	local manifest="$tree/.sysptvm-overlay" rel src dst changed=0
+	local manifest rel src dst changed=0
+	manifest=$(variant_overlay "$variant")
 	: >"$manifest.new"
 	(cd "$stage" && find . -type f | sed 's|^\./||') >>"$manifest.new"
 	while read -r rel; do
@@ -194,12 +196,12 @@ progress() {
 	done
 }
 if ! run make -C "$tree" O=_build ARCH=um SUBARCH=x86_64 -j"$jobs" CC="$cc" 2>&1 |
-	tee "$obj/build.log" |
+	tee "$log" |
 	progress; then
-	grep -E -B2 -A8 'error|Error' "$obj/build.log" | tail -60 >&2 || tail -60 "$obj/build.log" >&2
-	die "$variant: kernel build failed; full log: $obj/build.log"
+	grep -E -B2 -A8 'error|Error' "$log" | tail -60 >&2 || tail -60 "$log" >&2
+	die "$variant: kernel build failed; full log: $log"
 fi
-say "$variant: built in $(($(date +%s) - start)) s ($(grep -c '^  CC' "$obj/build.log" || true) files compiled; log $obj/build.log)"
+say "$variant: built in $(($(date +%s) - start)) s ($(grep -c '^  CC' "$log" || true) files compiled; log $log)"
 
 mkdir -p "$(dirname "$output")"
 if cmp -s "$obj/linux" "$output"; then

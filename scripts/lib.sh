@@ -26,6 +26,25 @@ die() {
 	exit 1
 }
 
+# The layout of the kernel trees that scripts/kernel.sh makes, for every
+# file that reads them: a variant's tree (ours, stock) of hard links to the
+# pristine tree, the list of files it wrote there (the series' and ours),
+# and the log of its UML build.
+variant_tree() {	# VARIANT
+	printf '%s\n' "$SYSPTVM_CACHE/$1/src"
+}
+variant_overlay() {	# VARIANT
+	printf '%s\n' "$SYSPTVM_CACHE/$1/src/.sysptvm-overlay"
+}
+variant_build_log() {	# VARIANT
+	printf '%s\n' "$SYSPTVM_CACHE/$1/src/_build/build.log"
+}
+# Die unless kernel.sh has made VARIANT's tree.
+require_variant_tree() {	# VARIANT
+	[ -e "$(variant_overlay "$1")" ] ||
+		die "no $1 kernel tree in $(variant_tree "$1"): build it first with 'make $([ "$1" = ours ] && echo kernel || echo stock)'"
+}
+
 # The Debian version of the kernel source, usable in a path.
 linux_source_version() {
 	local v

@@ -98,11 +98,6 @@ tags_are_per_thread
 unprivileged_own_tracee_accepts_every_tag
 undefined_tag_is_refused_and_changes_nothing"
 
-# scripts/lib.sh is the one place that knows where the cache is.
-kernel_build_log() {
-	echo "$SYSPTVM_CACHE/ours/src/_build/build.log"
-}
-
 # Report the results of a kselftest TAP run (stdin) as cases of the current
 # test, named PREFIX/TEST.  Prints the TAP too.  Fails when no case was found.
 report_tap() {	# PREFIX

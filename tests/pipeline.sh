@@ -358,7 +358,7 @@ test_arch_um_change_rebuilds_only_its_dependents() {
 	cp -a scripts patches arch-um os-Linux "$dir/"
 	echo "/* changed by a test */" >>"$dir/os-Linux/ptrace_resume.c"
 	"$dir/scripts/kernel.sh" ours "$dir/linux" >&2
-	compiled=$(sed -n 's/^  CC      //p' "$(kernel_build_log)" | sort | tr '\n' ' ')
+	compiled=$(sed -n 's/^  CC      //p' "$(variant_build_log ours)" | sort | tr '\n' ' ')
 	# Put the cached tree back in step with this checkout.
 	scripts/kernel.sh ours "$dir/linux" >&2
 	assert_eq "arch/um/kernel/config.o arch/um/os-Linux/ptrace_resume.o drivers/base/firmware_loader/main.o init/version-timestamp.o init/version.o kernel/configs.o kernel/sys.o " \
@@ -452,9 +452,9 @@ test_series_exports_what_the_build_builds() {
 	n=$(series_patches | wc -l)
 	assert_eq "$((n + 1))" "$(find "$dir/series" -name '*.patch' | wc -l)" "patches and cover letter in the export"
 	repo=$(scripts/series.sh --tree)
-	tree=$SYSPTVM_CACHE/ours/src
+	tree=$(variant_tree ours)
 	changed=$(git -C "$repo" diff --name-only base HEAD | LC_ALL=C sort)
-	built=$(LC_ALL=C sort "$tree/.sysptvm-overlay")
+	built=$(LC_ALL=C sort "$(variant_overlay ours)")
 	assert_eq "$built" "$changed" "the files the series changes, against build/linux's tree"
 	for f in $changed; do
 		cmp -s "$repo/$f" "$tree/$f" || { echo "differs: $f"; bad=$((bad + 1)); }
