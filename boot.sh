@@ -37,8 +37,8 @@ Options:
 
 Exit status: CMD's status with --run, 0 after poweroff, 2 for bad usage,
 124 on --timeout, 125 when the guest did not run CMD to the end (without
---run: did not reach its shell), 1 for other errors.  Several instances may run at once: each has its own overlay,
-UML umid and run directory.
+--run: did not reach its shell), 1 for other errors.  Several instances
+may run at once: each has its own overlay, UML umid and run directory.
 EOF
 }
 
@@ -49,12 +49,19 @@ die() {
 
 # The lines of a console log that say why a guest died: a failed probe or
 # host call, and the lines that lead up to a kernel panic.
+FAILURE_RE='failed|errno|[Ee]rror|fatal|missing$|Oops|BUG'
 boot_failure_cause() {	# CONSOLE-LOG
 	{
-		grep -E -- 'failed|errno|[Ee]rror|fatal|missing$|Oops|BUG' "$1" |
+		grep -E -- "$FAILURE_RE" "$1" |
 			grep -vE '^Checking .*\.\.\.(OK|unsupported|\(disabled\))$'
 		grep -B3 -m1 -- 'Kernel panic' "$1"
 	} | awk '!seen[$0]++' | head -n 12
+}
+
+say_cause() {	# CAUSE-LINES
+	[ -n "$1" ] || return 0
+	echo "$prog: the kernel said:" >&2
+	printf '%s\n' "$1" | sed 's/^/  | /' >&2
 }
 
 # SYSPTVM_BOOT_RECORD (set by tests/run) names a file that gets one line per
@@ -75,7 +82,7 @@ record_boot() {	# ok|FAIL [CAUSE]
 # init's line, and anything that sounds like a problem.  printk's lines come
 # with their level (console_msg_format=syslog): warnings and worse are shown.
 QUIET_SHOWN='^(Checking |Driving processes |Process address space|Host kernel:|sysptvm: )'
-QUIET_PROBLEM='failed|errno|[Ee]rror|fatal|missing$|Oops|BUG|WARNING|[Ww]arning'
+QUIET_PROBLEM="$FAILURE_RE|WARNING|[Ww]arning"
 # The syslog prefix: <facility * 8 + level>.
 SYSLOG_LEVEL='^<([0-9]{1,3})>(.*)$'
 
@@ -333,10 +340,7 @@ if [ "$run_mode" = 1 ]; then
 	if [ ! -s "$run_dir/status" ]; then
 		cause=$(boot_failure_cause "$console")
 		echo "$prog: the guest did not run the command to the end (UML exit status $uml_status)" >&2
-		if [ -n "$cause" ]; then
-			echo "$prog: the kernel said:" >&2
-			printf '%s\n' "$cause" | sed 's/^/  | /' >&2
-		fi
+		say_cause "$cause"
 		echo "$prog: the last lines of its console:" >&2
 		tail -n 30 "$console" | sed 's/^/  > /' >&2
 		record_boot FAIL "${cause:-$(tail -n 5 "$console")}"
@@ -352,11 +356,7 @@ if [ "$run_mode" = 1 ]; then
 fi
 if [ -n "${log:-}" ] && ! grep -q '^sysptvm: root shell on' "$log"; then
 	echo "$prog: the guest did not reach its shell (UML exit status $uml_status)" >&2
-	cause=$(boot_failure_cause "$log")
-	if [ -n "$cause" ]; then
-		echo "$prog: the kernel said:" >&2
-		printf '%s\n' "$cause" | sed 's/^/  | /' >&2
-	fi
+	say_cause "$(boot_failure_cause "$log")"
 	echo "$prog: the whole log: ${log#"$top"/}" >&2
 	exit 125
 fi
