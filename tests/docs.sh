@@ -38,7 +38,7 @@ doc_problems() {	# MAKEFILE FILE...
 			fi
 			if [ ! -e "$path" ]; then
 				echo "$f: the link '$link' leads to no file ($path)"
-			elif [ -n "$anchor" ] && ! heading_anchors "$path" | grep -qxF -- "$anchor"; then
+			elif [ -n "$anchor" ] && ! grep -qxF -- "$anchor" <<<"$(heading_anchors "$path")"; then
 				echo "$f: the link '$link': $path has no heading '#$anchor'"
 			fi
 		done < <(awk '/^```/ { code = !code; next } !code' "$f" | sed "$DROP_CODE_SPANS" |
