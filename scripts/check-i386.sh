@@ -61,7 +61,7 @@ while read -r name verdict; do
 		echo "FAIL $name: fails natively (the reference)"
 		failed=$((failed + 1))
 	elif [ "$g" = ok ]; then
-		echo "PASS $name"
+		echo "ok   $name"
 		passed=$((passed + 1))
 	else
 		echo "FAIL $name: natively ok, in the 32-bit UML ${g:-not run}"
