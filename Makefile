@@ -35,7 +35,7 @@ GUEST_BINS += $(ASAN_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
+.PHONY: FORCE all help test-tools check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -53,6 +53,8 @@ help:
 	@echo '  make host-initramfs  build/host-initramfs.cpio.gz: busybox, the guest'
 	@echo '                  programs and build/linux, for scripts/qemu-host.sh'
 	@echo '  make check      build what is missing (also the host kernels), then run tests/run'
+	@echo '  make test-tools build/test-tools/: the shims and programs that tests run on'
+	@echo '                  this machine (tests/shim/, tests/host-tools/)'
 	@echo '  make check-host the longer runs on build/bzImage under qemu (tests/check-host/):'
 	@echo '                  every boot parameter combination, modes switched under load'
 	@echo '  make selftests  build/selftests: the kernel'"'"'s ptrace, seccomp and'
@@ -124,8 +126,21 @@ $(B)/rootfs.img: $(ROOTFS_INPUTS) $(B)/linux $(B)/linux-stock $(GUEST_BINS) $(GU
 	@rootfs/mkimage.sh $@ $(B)/linux $(B)/linux-stock $(B)/guest/bin $(B)/guest/sbin
 
 HOST_CHECK_INPUTS := $(B)/bzImage $(B)/bzImage-stock $(B)/host-initramfs.cpio.gz $(B)/selftests/programs
-check: all $(HOST_CHECK_INPUTS)
+check: all $(HOST_CHECK_INPUTS) test-tools
 	@tests/run
+
+# Programs that tests run on this machine itself, built here and not in
+# the middle of a test: the LD_PRELOAD shims of tests/shim/ and the
+# programs of tests/host-tools/.
+TEST_TOOLS := $(patsubst tests/shim/%.c,$(B)/test-tools/%.so,$(wildcard tests/shim/*.c)) \
+	$(patsubst tests/host-tools/%.c,$(B)/test-tools/%,$(wildcard tests/host-tools/*.c))
+test-tools: $(TEST_TOOLS)
+$(B)/test-tools/%.so: tests/shim/%.c
+	@mkdir -p $(@D)
+	$(CC) -Wall -shared -fPIC -o $@ $< -ldl
+$(B)/test-tools/%: tests/host-tools/%.c
+	@mkdir -p $(@D)
+	$(CC) -Wall -O2 -o $@ $<
 
 check-host: all $(HOST_CHECK_INPUTS)
 	@tests/run --set check-host

@@ -70,12 +70,10 @@ test_address_space_fails_on_stock() {
 # page in use, and a probe that trusted mmap() alone put the top inside
 # the stack (0x7ffffffef000 here, where the right top is 0x7ffffffff000).
 test_top_address_probe_without_aslr_and_on_old_hosts() {
-	local dir out want got how
-	dir=$(tmpdir)
+	local shim out want got how
 	SYSPTVM_PAD=$(head -c 65536 /dev/zero | tr '\0' x)
 	export SYSPTVM_PAD
-	cc -Wall -shared -fPIC -o "$dir/old_mmap.so" tests/shim/old_mmap.c -ldl ||
-		fail "cannot build tests/shim/old_mmap.c"
+	shim=$(test_tool_path old_mmap.so)
 	out=$(guest_run -v 'echo top-ok' 2>&1) || fail "the boot with ASLR: $out"
 	want=$(sed -n 's/.*Checking the top of the address space\.\.\.\(0x[0-9a-f]*\).*/\1/p' <<<"$out")
 	[ -n "$want" ] || fail "no line 'Checking the top of the address space' in: $out"
@@ -83,12 +81,11 @@ test_top_address_probe_without_aslr_and_on_old_hosts() {
 	for how in "setarch -R" "old mmap" "setarch -R, old mmap"; do
 		local pre=()
 		case "$how" in *setarch*) pre=(setarch -R) ;; esac
-		case "$how" in *"old mmap"*) pre+=(env LD_PRELOAD="$dir/old_mmap.so") ;; esac
+		case "$how" in *"old mmap"*) pre+=(env LD_PRELOAD="$shim") ;; esac
 		out=$("${pre[@]}" bash -c '. tests/lib.sh && guest_run -v "echo top-ok"' 2>&1) || true
 		got=$(sed -n 's/.*Checking the top of the address space\.\.\.\(0x[0-9a-f]*\).*/\1/p' <<<"$out")
 		echo "$how: the top at ${got:-(none)}"
 		assert_eq "$want" "$got" "the top of the address space ($how)"
 		assert_contains "$out" "top-ok" "the guest's command ($how)"
 	done
-	rm -rf "$dir"
 }

@@ -4,31 +4,10 @@
 
 FP_PROBE="Checking the host's FP state for ptrace..."
 
-# The XSAVE size of this machine's CPU for the features its kernel enabled
-# (CPUID leaf 0xD, subleaf 0, EBX), or 0 without XSAVE.
+# The XSAVE size of this machine's CPU (tests/host-tools/xsave-size.c,
+# built by make check).
 host_xsave_size() {
-	local dir
-	dir=$(tmpdir)
-	cat >"$dir/xsave_size.c" <<'EOF'
-#include <cpuid.h>
-#include <stdio.h>
-
-int main(void)
-{
-	unsigned int a, b, c, d;
-
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE)) {
-		puts("0");
-		return 0;
-	}
-	__cpuid_count(0xd, 0, a, b, c, d);
-	printf("%u\n", b);
-	return 0;
-}
-EOF
-	cc -O2 -o "$dir/xsave_size" "$dir/xsave_size.c" || fail "cannot build the CPUID probe"
-	"$dir/xsave_size"
-	rm -rf "$dir"
+	test_tool xsave-size
 }
 
 test_fp_boot_line_gives_the_host_size() {

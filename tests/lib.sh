@@ -80,6 +80,18 @@ uml_processes() {	# UMID-PATTERN
 	pgrep -f -- "umid=$1" || true
 }
 
+# A program of build/test-tools/ (make test-tools, which make check runs).
+test_tool_path() {	# NAME
+	local f=$TOP/build/test-tools/$1
+	[ -x "$f" ] || [ -e "$f" ] || fail "$f is missing: build it with 'make test-tools'"
+	echo "$f"
+}
+test_tool() {	# NAME [ARGS...]
+	local f
+	f=$(test_tool_path "$1") || exit 1
+	"$f" "${@:2}"
+}
+
 tmpdir() {
 	mktemp -d "${TMPDIR:-/tmp}/sysptvm-test.XXXXXX"
 }

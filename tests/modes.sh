@@ -58,12 +58,10 @@ test_outer_probe_agrees_with_the_host() {
 # that run-time switching needs.  On linux-stock, whose probes print
 # "missing" and nothing more, it fails.
 test_failed_probes_say_what_failed() {
-	local dir out tags=0 why_sysptvm="the host lacks the PTRACE_VM tags"
+	local shim out tags=0 why_sysptvm="the host lacks the PTRACE_VM tags"
 	host_has_tags && tags=1
-	dir=$(tmpdir)
-	cc -Wall -shared -fPIC -o "$dir/refuse_ptrace.so" tests/shim/refuse_ptrace.c -ldl ||
-		fail "cannot build tests/shim/refuse_ptrace.c"
-	out=$(LD_PRELOAD=$dir/refuse_ptrace.so SYSPTVM_REFUSE_PTRACE=32 \
+	shim=$(test_tool_path refuse_ptrace.so)
+	out=$(LD_PRELOAD=$shim SYSPTVM_REFUSE_PTRACE=32 \
 		guest_run -v 'cat /proc/sysemu' 2>&1) || true
 	echo "$out"
 	assert_contains "$out" "Checking syscall emulation for ptrace...missing" "the SYSEMU probe"
@@ -75,14 +73,13 @@ test_failed_probes_say_what_failed() {
 		assert_contains "$out" "$PTRACE_LINE (sysptvm: $why_sysptvm; sysemu: its probe failed)" "the mode"
 	fi
 
-	out=$(LD_PRELOAD=$dir/refuse_ptrace.so SYSPTVM_REFUSE_PTRACE=16897 \
+	out=$(LD_PRELOAD=$shim SYSPTVM_REFUSE_PTRACE=16897 \
 		guest_run -v 'write_errno /proc/sysemu -s 0; cat /proc/sysemu' 2>&1) || true
 	echo "$out"
 	assert_contains "$out" "Checking that ptrace names syscall-entry and exit stops...missing" "the probe of stop names"
 	assert_contains "$out" "check_stop_names: the probe failed: PTRACE_GETEVENTMSG failed, errno = 1" \
 		"the line that says what failed"
 	assert_contains "$out" $'write: EOPNOTSUPP\n1' "0 to /proc/sysemu without run-time switching"
-	rm -rf "$dir"
 }
 
 test_help_lists_the_parameters() {
