@@ -135,10 +135,10 @@ check: all $(HOST_CHECK_INPUTS) test-tools
 TEST_TOOLS := $(patsubst tests/shim/%.c,$(B)/test-tools/%.so,$(wildcard tests/shim/*.c)) \
 	$(patsubst tests/host-tools/%.c,$(B)/test-tools/%,$(wildcard tests/host-tools/*.c))
 test-tools: $(TEST_TOOLS)
-$(B)/test-tools/%.so: tests/shim/%.c
+$(B)/test-tools/%.so: tests/shim/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) -Wall -shared -fPIC -o $@ $< -ldl
-$(B)/test-tools/%: tests/host-tools/%.c
+$(B)/test-tools/%: tests/host-tools/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) -Wall -O2 -o $@ $<
 
