@@ -31,10 +31,9 @@ stock-ia32) src=stock o=_build-x86_64-ia32 fragments+=("$SYSPTVM_TOP/host/ia32.c
 esac
 
 kernel_build_lock "host-$variant"
+require_variant_tree "$src"
 tree=$(variant_tree "$src")
 obj="$tree/$o"
-[ -e "$tree/.sysptvm-pristine" ] ||
-	die "no $src kernel tree in $tree: build it first with 'make $( [ "$src" = ours ] && echo kernel || echo stock)'"
 
 want=$( (cat "$tree/.sysptvm-pristine"; cat "${fragments[@]}") | sha256sum | cut -c1-16)
 if [ ! -e "$obj/.config" ] || [ "$(cat "$obj/.sysptvm-config" 2>/dev/null)" != "$want" ]; then

@@ -34,10 +34,10 @@ variant_tree() {	# VARIANT
 	printf '%s\n' "$SYSPTVM_CACHE/$1/src"
 }
 variant_overlay() {	# VARIANT
-	printf '%s\n' "$SYSPTVM_CACHE/$1/src/.sysptvm-overlay"
+	printf '%s\n' "$(variant_tree "$1")/.sysptvm-overlay"
 }
 variant_build_log() {	# VARIANT
-	printf '%s\n' "$SYSPTVM_CACHE/$1/src/_build/build.log"
+	printf '%s\n' "$(variant_tree "$1")/_build/build.log"
 }
 # Die unless kernel.sh has made VARIANT's tree.
 require_variant_tree() {	# VARIANT

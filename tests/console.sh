@@ -46,6 +46,15 @@ term_send() {	# DIR KEYS...
 	shift
 	tmux -S "$dir/tmux" send-keys "$@"
 }
+# Power the guest off and end the terminal; prints the screen, whose last
+# line gives boot.sh's status.
+term_poweroff() {	# DIR
+	term_send "$1" poweroff Enter
+	term_wait_for "$1" '^boot\.sh-exit ' 60 "poweroff"
+	term_screen "$1"
+	term_end "$1"
+	rm -rf "$1"
+}
 # The lines above the first prompt.
 lines_before_prompt() {	# DIR
 	awk -v re="$PROMPT_RE" '$0 ~ re { exit } { n++ } END { print n + 0 }' <<<"$(term_screen "$1")"
@@ -63,11 +72,7 @@ test_first_boot_shows_few_lines_and_keeps_the_log() {
 	n=$(lines_before_prompt "$dir")
 	echo "$n lines before the prompt"
 	log=$(sed -n 's/^boot\.sh: the kernel log goes to \([^;]*\);.*/\1/p' <<<"$screen")
-	term_send "$dir" poweroff Enter
-	term_wait_for "$dir" '^boot\.sh-exit ' 60 "poweroff"
-	screen=$(term_screen "$dir")
-	term_end "$dir"
-	rm -rf "$dir"
+	screen=$(term_poweroff "$dir")
 	[ "$n" -le "$QUIET_MAX_LINES" ] || fail "$n lines before the prompt, more than $QUIET_MAX_LINES"
 	assert_matches "$screen" '^Checking syscall emulation for ptrace\.\.\.' "the SYSEMU probe's line"
 	assert_matches "$screen" '^Driving processes with ' "the mode line"
@@ -91,10 +96,7 @@ test_verbose_boot_shows_the_whole_log() {
 	# stderr, and a printk line may land after a probe's "Checking ...".
 	grep -qE 'Linux version 6\.12' <<<"$(term_screen "$dir")" ||
 		{ term_screen "$dir" >&2; term_end "$dir"; fail "no 'Linux version' line on the terminal with --verbose"; }
-	term_send "$dir" poweroff Enter
-	term_wait_for "$dir" '^boot\.sh-exit 0' 60 "poweroff"
-	term_end "$dir"
-	rm -rf "$dir"
+	assert_contains "$(term_poweroff "$dir")" "boot.sh-exit 0" "boot.sh's status after poweroff"
 	echo "$n lines before the prompt with --verbose"
 	# The count above can fail: --verbose goes past it.
 	[ "$n" -gt "$QUIET_MAX_LINES" ] || fail "only $n lines before the prompt with --verbose"
@@ -119,10 +121,7 @@ test_guest_terminal_follows_a_resize() {
 	sleep 1
 	term_send "$dir" "$GUEST_SIZE" Enter
 	term_wait_for "$dir" "^size-$want\$" 30 "the guest's terminal size after a resize (the pane's: $want)"
-	term_send "$dir" poweroff Enter
-	term_wait_for "$dir" '^boot\.sh-exit 0' 60 "poweroff"
-	term_end "$dir"
-	rm -rf "$dir"
+	assert_contains "$(term_poweroff "$dir")" "boot.sh-exit 0" "boot.sh's status after poweroff"
 }
 
 # Without --run and without a terminal: a guest that dies at boot still
