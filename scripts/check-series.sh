@@ -18,6 +18,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/kbuild.sh
+. "$SYSPTVM_TOP/scripts/kbuild.sh"
 
 first=${1:-1}
 last=${2:-0}
@@ -29,31 +31,26 @@ repo=$("$SYSPTVM_TOP/scripts/series.sh" --tree)
 pristine=$(pristine_tree)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..HEAD)
 [ "$last" -gt 0 ] || last=${#commits[@]}
-# In the tree, as kernel.sh and host-kernel.sh build theirs: kbuild then
-# uses the relative srctree "..", so a step whose files are those of
-# build/linux-stock (step 1) or build/linux (the last) finds its objects
-# in the shared ccache, and so does every file a step leaves as they are.
-um_obj="$repo/_build-um"
-x86_obj="$repo/_build-x86_64"
+# In the tree, as kernel.sh and host-kernel.sh build theirs (the build
+# layer, scripts/kbuild.sh): kbuild then uses the relative srctree "..",
+# so a step whose files are those of build/linux-stock (step 1) or
+# build/linux (the last) finds its objects in the shared ccache, and so
+# does every file a step leaves as they are.  The config is made again
+# where a step changes a Kconfig file or a defconfig.
 head=$(git -C "$repo" rev-parse HEAD)
-
 kernel_build_lock series
-kernel_build_env
-jobs=$(($(nproc) + 1))
 
-configure() {	# OBJ ARCH DEFCONFIG FRAGMENT
-	local obj=$1 arch=$2 def=$3 frag=$4 sub=()
-	[ "$arch" = um ] && sub=(SUBARCH=x86_64)
-	mkdir -p "$obj"
-	make -s -C "$repo" O="$obj" ARCH="$arch" "${sub[@]}" "$def" >/dev/null
-	"$repo/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null
-	make -s -C "$repo" O="$obj" ARCH="$arch" "${sub[@]}" olddefconfig >/dev/null
-}
-
-build() {	# OBJ ARCH TARGET LOG
-	local sub=()
-	[ "$2" = um ] && sub=(SUBARCH=x86_64)
-	make -C "$repo" O="$1" ARCH="$2" "${sub[@]}" -j"$jobs" CC="$KERNEL_CC" "$3" >"$4" 2>&1
+# Configure and build one kernel of the current step, its log LOG.
+step_build() {	# LOG O ARCH [SUBARCH]
+	local log=$1
+	kbuild_target "series step $i" "$repo" "${@:2}"
+	if [ "$3" = um ]; then
+		kbuild_config x86_64_defconfig --fragment "$SYSPTVM_TOP/arch-um/sysptvm.config"
+		kbuild_make "$log" all
+	else
+		kbuild_config tinyconfig --fragment "$SYSPTVM_TOP/host/x86_64.config"
+		kbuild_make "$log" bzImage
+	fi
 }
 
 mkdir -p "$(dirname "$report")"
@@ -98,24 +95,20 @@ for i in $(seq "$first" "$last"); do
 	fi
 
 	# UML, every step.
-	[ -e "$um_obj/.config" ] || configure "$um_obj" um x86_64_defconfig "$SYSPTVM_TOP/arch-um/sysptvm.config"
-	make -s -C "$repo" O="$um_obj" ARCH=um SUBARCH=x86_64 olddefconfig >/dev/null
-	if build "$um_obj" um all "$um_obj/step-$i.log"; then
+	if step_build "$repo/_build-um/step-$i.log" _build-um um x86_64; then
 		notes+=("UML built")
 	else
 		verdict=FAIL
-		notes+=("UML FAILED (log: $um_obj/step-$i.log)")
+		notes+=("UML FAILED (log: $repo/_build-um/step-$i.log)")
 	fi
 
 	# The host kernel, where the step touches it.
 	if git -C "$repo" diff --name-only "$c~1" "$c" | grep -qvE '^arch/(x86/)?um/'; then
-		[ -e "$x86_obj/.config" ] || configure "$x86_obj" x86_64 tinyconfig "$SYSPTVM_TOP/host/x86_64.config"
-		make -s -C "$repo" O="$x86_obj" ARCH=x86_64 olddefconfig >/dev/null
-		if build "$x86_obj" x86_64 bzImage "$x86_obj/step-$i.log"; then
+		if step_build "$repo/_build-x86_64/step-$i.log" _build-x86_64 x86_64; then
 			notes+=("host kernel built")
 		else
 			verdict=FAIL
-			notes+=("host kernel FAILED (log: $x86_obj/step-$i.log)")
+			notes+=("host kernel FAILED (log: $repo/_build-x86_64/step-$i.log)")
 		fi
 	fi
 	[ "$verdict" = ok ] || bad=$((bad + 1))

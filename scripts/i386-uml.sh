@@ -14,46 +14,25 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/kbuild.sh
+. "$SYSPTVM_TOP/scripts/kbuild.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 OUTPUT" >&2; exit 2; }
 output=$1
-require_variant_tree ours
 tree=$(variant_tree ours)
-o=_build-i386-run
-obj="$tree/$o"
 echo 'int main(void) { return 0; }' | gcc -m32 -static -x c -o /dev/null - 2>/dev/null ||
 	die "gcc -m32 -static cannot link: install gcc-multilib ('make deps')"
 
-kernel_build_lock i386-uml
-kernel_build_env
-fragment="$SYSPTVM_TOP/arch-um/sysptvm.config"
-want=$( (cat "$tree/.sysptvm-pristine"; cat "$fragment"; echo CONFIG_STATIC_LINK=y) |
-	sha256sum | cut -c1-16)
-if [ ! -e "$obj/.config" ] || [ "$(cat "$obj/.sysptvm-config" 2>/dev/null)" != "$want" ]; then
-	say "i386-uml: configuring (i386_defconfig + arch-um/sysptvm.config + CONFIG_STATIC_LINK)"
-	mkdir -p "$obj"
-	run make -s -C "$tree" O="$o" ARCH=um SUBARCH=i386 i386_defconfig
-	echo CONFIG_STATIC_LINK=y >"$obj/static.config"
-	run "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
-		"$fragment" "$obj/static.config" >/dev/null
-	run make -s -C "$tree" O="$o" ARCH=um SUBARCH=i386 olddefconfig
-	grep -qx CONFIG_STATIC_LINK=y "$obj/.config" ||
-		die "i386-uml: CONFIG_STATIC_LINK was not taken; see $obj/.config"
-	echo "$want" >"$obj/.sysptvm-config"
-fi
-
+kbuild_target i386-uml "$tree" _build-i386-run um i386
+require_variant_tree ours
+kbuild_config i386_defconfig --fragment "$SYSPTVM_TOP/arch-um/sysptvm.config" \
+	--require CONFIG_STATIC_LINK=y
 say "i386-uml: building the 32-bit UML (several minutes cold, seconds when warm)"
-start=$(date +%s)
-if ! run make -C "$tree" O="$o" ARCH=um SUBARCH=i386 -j"$(($(nproc) + 1))" \
-	CC="$KERNEL_CC -m32" linux >"$obj/build.log" 2>&1; then
-	grep -E -B2 -A8 'error|Error' "$obj/build.log" | tail -60 >&2 || tail -60 "$obj/build.log" >&2
-	die "i386-uml: build failed; full log: $obj/build.log"
-fi
-say "i386-uml: built in $(($(date +%s) - start)) s ($(grep -c '^  CC' "$obj/build.log" || true) files compiled)"
+log=$tree/_build-i386-run/build.log
+kbuild_make "$log" --cflags -m32 linux || die "i386-uml: build failed; full log: $log"
+obj=$tree/_build-i386-run
 readelf -h "$obj/linux" | grep -q 'Class:[[:space:]]*ELF32' ||
 	die "i386-uml: $obj/linux is not a 32-bit program"
 ! readelf -l "$obj/linux" | grep -q INTERP ||
 	die "i386-uml: $obj/linux is linked dynamically"
-mkdir -p "$(dirname "$output")"
-cmp -s "$obj/linux" "$output" || cp "$obj/linux" "$output"
-say "i386-uml: $output ($(du -h "$output" | cut -f1))"
+kbuild_install linux "$output"

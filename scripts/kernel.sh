@@ -11,13 +11,15 @@
 # replaced, always by writing a new file and renaming it into place, so the
 # pristine tree is never written and make sees the new mtime.  A write in
 # place by anyone else is caught before the next build, which then starts
-# from a new extraction (checked_pristine_tree in lib.sh).  One kernel build
-# runs at a time (kernel_build_lock).  The objects go
-# to <tree>/_build: kbuild then uses the relative srctree "..", so both
-# variants produce the same compiler command lines and share ccache.
+# from a new extraction (checked_pristine_tree in lib.sh).  The build
+# itself goes through the one build layer (scripts/kbuild.sh): objects in
+# <tree>/_build, so both variants produce the same compiler command lines
+# and share ccache.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/kbuild.sh
+. "$SYSPTVM_TOP/scripts/kbuild.sh"
 
 usage() {
 	echo "usage: $0 ours|stock OUTPUT" >&2
@@ -29,11 +31,10 @@ output=$2
 case "$variant" in ours|stock) ;; *) usage ;; esac
 
 fragment="$SYSPTVM_TOP/arch-um/sysptvm.config"
-kernel_build_lock "$variant"
+tree=$(variant_tree "$variant")
+kbuild_target "$variant" "$tree" _build um x86_64
 pristine=$(checked_pristine_tree)
 ver=${pristine##*/pristine-}
-tree=$(variant_tree "$variant")
-obj="$tree/_build"
 log=$(variant_build_log "$variant")
 stage="$SYSPTVM_CACHE/$variant/stage"
 
@@ -145,39 +146,10 @@ sync_tree() {
 	say "$variant: $changed file(s) changed in the source tree"
 }
 
-configure() {
-	local stamp want
-	# The patches count too: they may change a Kconfig default (0028 makes
-	# four page table levels the default), which olddefconfig does not
-	# apply to a .config that already has the old choice.
-	want=$( (echo "$ver $localversion"; cat "$fragment"
-		cd "$SYSPTVM_TOP/patches" && printf '%s\n' "$patches" | xargs cat) |
-		sha256sum | cut -c1-16)
-	stamp="$obj/.sysptvm-config"
-	if [ -e "$obj/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-		return 0
-	fi
-	say "$variant: configuring (x86_64_defconfig + arch-um/sysptvm.config)"
-	mkdir -p "$obj"
-	run make -s -C "$tree" O=_build ARCH=um SUBARCH=x86_64 x86_64_defconfig
-	run "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$fragment" >/dev/null
-	if [ -n "$localversion" ]; then
-		run "$tree/scripts/config" --file "$obj/.config" --set-str LOCALVERSION "$localversion"
-	fi
-	run make -s -C "$tree" O=_build ARCH=um SUBARCH=x86_64 olddefconfig
-	local missing
-	missing=$(fragment_misses "$fragment" "$obj/.config")
-	[ "$missing" -eq 0 ] || say "$variant: $missing option(s) of the fragment not taken (dependencies)"
-	echo "$want" >"$stamp"
-}
-
 make_stage
 sync_tree
-configure
 
-kernel_build_env
-jobs=$(($(nproc) + 1))
-cc=$KERNEL_CC
+kbuild_config x86_64_defconfig --fragment "$fragment" --localversion "$localversion"
 
 if [ "$variant" = stock ]; then
 	say "$variant: version suffix $localversion (patches: ${patches//$'\n'/ })"
@@ -185,29 +157,6 @@ else
 	say "$variant: version suffix $localversion (patches/series and the project's files)"
 fi
 say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"
-start=$(date +%s)
-# The full output goes to the log; the terminal gets a count every 250 files.
-progress() {
-	local line n=0
-	while IFS= read -r line; do
-		case "$line" in
-		"  CC "*) n=$((n + 1)); [ $((n % 250)) -ne 0 ] || echo "  ... $n files compiled" >&2 ;;
-		esac
-	done
-}
-if ! run make -C "$tree" O=_build ARCH=um SUBARCH=x86_64 -j"$jobs" CC="$cc" 2>&1 |
-	tee "$log" |
-	progress; then
-	grep -E -B2 -A8 'error|Error' "$log" | tail -60 >&2 || tail -60 "$log" >&2
-	die "$variant: kernel build failed; full log: $log"
-fi
-say "$variant: built in $(($(date +%s) - start)) s ($(grep -c '^  CC' "$log" || true) files compiled; log $log)"
+kbuild_make "$log" all || die "$variant: kernel build failed; full log: $log"
 
-mkdir -p "$(dirname "$output")"
-if cmp -s "$obj/linux" "$output"; then
-	touch "$output"
-else
-	cp "$obj/linux" "$output.new"
-	mv -f "$output.new" "$output"
-fi
-say "$variant: $output ($(du -h "$output" | cut -f1))"
+kbuild_install linux "$output"

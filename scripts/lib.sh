@@ -16,6 +16,14 @@ say() { printf '==> %s\n' "$*" >&2; }
 usage_text() {	# SCRIPT
 	awk 'NR == 1 && /^#!/ { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"
 }
+# The annotations of a test (tests/run): the comment lines right above
+# test_NAME() in its suite file, "# KEY: VALUE"; prints each VALUE.
+test_annotation() {	# SUITE FN KEY
+	awk -v fn="$2()" -v key="# $3: " '
+		index($0, "#") == 1 { block[++n] = $0; next }
+		index($0, fn) == 1 { for (i = 1; i <= n; i++) if (index(block[i], key) == 1) print substr(block[i], length(key) + 1); exit }
+		{ n = 0 }' "$1"
+}
 # Print a command before running it, so that a user can rerun it by hand.
 run() {
 	printf '  $ %s\n' "$*" >&2
@@ -124,20 +132,6 @@ pristine_id() {	# PRISTINE-DIR
 	printf '%s%s\n' "${1##*/pristine-}" "${id:+ $id}"
 }
 
-# One kernel build at a time, whoever starts it (make, a test of the build
-# scripts, a second make in another shell): the builds share the cached
-# trees, and two at once on a small machine would slow each other down.
-# The lock is held until the calling script exits.
-kernel_build_lock() {	# WHO
-	local fd
-	mkdir -p "$SYSPTVM_CACHE"
-	exec {fd}>>"$SYSPTVM_CACHE/kernel-build.lock"
-	if ! flock -n "$fd"; then
-		say "$1: waiting for another kernel build to end ($SYSPTVM_CACHE/kernel-build.lock)"
-		flock "$fd"
-	fi
-}
-
 # Kernels that cannot boot on some hosts, and the line by which that is
 # recognised.  Only such a failure is reported as "skipped"; any other
 # failure of the same kernel fails.  Debian's 6.1 UML keeps a fixed
@@ -155,42 +149,6 @@ known_host_incompatibility() {	# CONFIG LOG
 		grep -m1 -F -- "${entry#*|}" "$2" | sed 's/^[[:space:]|>]*//' | grep . && return 0
 	done
 	return 1
-}
-
-# merge_config.sh only warns: say which options of a config FRAGMENT did not
-# stick in the .config CONFIG (on stderr), and print how many.
-fragment_misses() {	# FRAGMENT CONFIG
-	local line name missing=0
-	while read -r line; do
-		case "$line" in
-		CONFIG_*=*) name=${line%%=*} ;;
-		"# CONFIG_"*" is not set") name=${line#\# }; name=${name%% *}; line="# $name is not set" ;;
-		*) continue ;;
-		esac
-		if ! grep -qxF "$line" "$2"; then
-			if [ "${line#\#}" != "$line" ] && ! grep -q "^$name=" "$2"; then
-				continue	# absent counts as not set
-			fi
-			echo "  warning: $line requested, .config has: $(grep -E "^$name=|^# $name is not set" "$2" || echo '(absent)')" >&2
-			missing=$((missing + 1))
-		fi
-	done <"$1"
-	echo "$missing"
-}
-
-# The environment of every kernel build, UML or native: one ccache for all
-# trees (kbuild's relative paths make their command lines alike), fixed
-# build user and host.  Sets KERNEL_CC.
-kernel_build_env() {
-	export CCACHE_DIR="${CCACHE_DIR:-$SYSPTVM_CACHE/ccache}"
-	export CCACHE_BASEDIR="$SYSPTVM_CACHE"
-	export CCACHE_NOHASHDIR=1
-	export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-4G}"
-	export KBUILD_BUILD_USER=sysptvm KBUILD_BUILD_HOST=sysptvm
-	# shellcheck disable=SC2034 # read by the build scripts
-	KERNEL_CC=gcc
-	# shellcheck disable=SC2034
-	if command -v ccache >/dev/null; then KERNEL_CC="ccache gcc"; fi
 }
 
 # The files that make up our kernel changes, in a stable order.
