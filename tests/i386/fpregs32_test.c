@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fpregs32_test: the FP state of a 32-bit process as its tracer and its
- * signal handlers see it, for a 32-bit UML (tests/i386.sh) and natively
+ * signal handlers see it, for a 32-bit UML (tests/check-i386/i386.sh) and natively
  * (a 32-bit process on the x86_64 host: the reference).
  *
  *   fpregs32_test
  *
- * Each case prints "ok NAME" or "FAIL NAME: why"; the last line is
- * "fpregs32_test: N passed, N failed" and the exit status is 0 only if
+ * It prints TAP, as the kernel's selftests do: "ok N NAME" or
+ * "not ok N NAME # why" per case, then the plan and the line
+ * "# fpregs32_test: N passed, N failed"; the exit status is 0 only if
  * none failed.  Run as process 1 it is the 32-bit UML's init: it mounts
  * /proc and powers the machine off at the end instead of exiting.
  *
@@ -46,16 +47,16 @@ static void result(const char *name, const char *fmt, ...)
 	va_list ap;
 
 	if (!fmt) {
-		printf("ok %s\n", name);
 		passed++;
+		printf("ok %d %s\n", passed + failed, name);
 		return;
 	}
-	printf("FAIL %s: ", name);
+	failed++;
+	printf("not ok %d %s # ", passed + failed, name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
-	failed++;
 }
 
 struct xmm { uint32_t w[4]; };
@@ -371,12 +372,13 @@ int main(void)
 	int init = getpid() == 1;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	printf("TAP version 13\n");
 	if (init)
 		mount("proc", "/proc", "proc", 0, NULL);
 	test_tracer();
 	test_signals();
 	test_signal_change();
-	printf("fpregs32_test: %d passed, %d failed\n", passed, failed);
+	printf("1..%d\n# fpregs32_test: %d passed, %d failed\n", passed + failed, passed, failed);
 	if (init) {
 		sync();
 		reboot(RB_POWER_OFF);

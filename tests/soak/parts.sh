@@ -1,6 +1,8 @@
 # shellcheck shell=bash
-# The parts of make soak (scripts/soak.sh), after tests/lib.sh.  A part is a
-# function part_NAME, run in its own bash under a time-out, with:
+# The parts of make soak, a test set of tests/run (scripts/soak.sh runs
+# tests/run --set soak, and writes the report).  A part is a test
+# function test_NAME, with its time-out at the full scale and the title of
+# its table in the report as annotations, and the environment:
 #   SOAK_DIR    where it leaves its files: NAME.rows (its rows of the
 #               report), and the consoles and outputs of its guests
 #   SOAK_SCALE  full, or smoke (seconds instead of minutes: make check)
@@ -23,15 +25,15 @@ soak_scale() {
 }
 soak_scale
 
-# The places of "each host mode": the outer UML in sysemu and in ptrace
-# mode, and a UML nested in ours, whose host (ours) has the PTRACE_VM tags.
-# PLACE -> "KERNEL-ARGS|MODE-LINE|NESTED".
-soak_place() {
+# The places of "each host mode" (scripts/run-in.sh): the outer UML in
+# sysemu and in ptrace mode, and a UML nested in ours, whose host (ours)
+# has the PTRACE_VM tags; and the mode line each must show.
+soak_mode_line() {	# PLACE
 	case "$1" in
-	sysemu) echo "usesysemu|$SYSEMU_LINE|0" ;;
-	ptrace) echo "nosysptvm nosysemu|$PTRACE_LINE|0" ;;
-	nested-sysptvm) echo "|$SYSPTVM_LINE|1" ;;
-	*) fail "no place '$1'" ;;
+	sysemu) echo "$SYSEMU_LINE" ;;
+	ptrace) echo "$PTRACE_LINE" ;;
+	nested-sysptvm) echo "$SYSPTVM_LINE" ;;
+	*) fail "no soak place '$1'" ;;
 	esac
 }
 
@@ -40,25 +42,20 @@ soak_place() {
 # shellcheck source=tests/soak/bar.sh
 . tests/soak/bar.sh
 
-# Boot PLACE and run CMD there (as root, bash -c), with its own output in
-# SOAK_DIR/NAME.out and the outer UML's console in SOAK_DIR/NAME.console;
-# nested, the inner UML's console is in the output (nested-uml -v).  Checks
-# that the place's mode was the one in use and holds the run to the bar;
-# prints CMD's status and fails the part when the bar is not met.
+# Run CMD in PLACE (run_in: as root, bash -c), with its own output in
+# SOAK_DIR/NAME.out and its stderr and every console (the outer UML's, and
+# a nested one's) in SOAK_DIR/NAME.console.  A nested UML gets half of
+# MEM.  Checks that the place's mode was the one in use and holds the run
+# to the bar; prints CMD's status and fails the part when the bar is not
+# met.
 soak_guest() {	# NAME PLACE MEM SECONDS CMD
-	local name=$1 place=$2 mem=$3 secs=$4 cmd=$5 spec kargs line nested rc=0 log
-	spec=$(soak_place "$place")
-	IFS='|' read -r kargs line nested <<<"$spec"
-	if [ "$nested" = 1 ]; then
-		# The inner UML gets half the memory; the outer keeps the rest.
-		cmd="nested-uml -v -t $((secs + 60)) -m $((${mem%M} / 2))M /usr/local/bin/linux $(printf '%q' "$cmd")"
-	fi
-	echo "+ $name in $place (mem $mem, time-out $((secs + 120)) s): $cmd" >&2
-	BOOT_TIMEOUT=$((secs + 120)) guest_run_args "$kargs" -m "$mem" -v "$cmd" \
+	local name=$1 place=$2 mem=$3 secs=$4 cmd=$5 line rc=0 log
+	line=$(soak_mode_line "$place")
+	echo "+ $name in $place (mem $mem, time-out $((secs + 120)) s)" >&2
+	BOOT_TIMEOUT=$((secs + 120)) run_in "$place" -m "$mem" -M "$((${mem%M} / 2))M" -V -- "$cmd" \
 		>"$SOAK_DIR/$name.out" 2>"$SOAK_DIR/$name.console" </dev/null || rc=$?
 	echo "status $rc" >>"$SOAK_DIR/$name.out"
 	log="$SOAK_DIR/$name.console"
-	[ "$nested" = 0 ] || log="$SOAK_DIR/$name.out"
 	grep -qF "$line" "$log" || {
 		echo "the mode line '$line' is not in ${log#"$TOP"/}" >&2
 		return 1
@@ -105,9 +102,12 @@ soak_bar() {	# FILES...
 bar_of() {	# OUTPUT
 	grep -E '^bar:' <<<"$1" | tail -n 1 || true
 }
-# One row of the report: PART | where | ran | counted | verdict.
-soak_row() {	# WHERE RAN COUNTED VERDICT
-	printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >>"$SOAK_DIR/$SOAK_PART.rows"
+# One row of the report: PART | where | ran | counted | verdict.  A
+# status for VERDICT is pass (0) or FAIL (another).
+soak_row() {	# WHERE RAN COUNTED VERDICT|STATUS
+	local verdict=$4
+	case "$verdict" in 0) verdict=pass ;; [1-9]*) verdict=FAIL ;; esac
+	printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$verdict" >>"$SOAK_DIR/$SYSPTVM_TEST_NAME.rows"
 }
 soak_minutes() {	# SECONDS
 	if [ "$1" -ge 120 ]; then echo "$(($1 / 60)) min"; else echo "$1 s"; fi
@@ -121,8 +121,10 @@ soak_minutes() {	# SECONDS
 # while it makes its socket fds at start, in stock 6.12 UML as in ours (and
 # not natively): it runs without them (--disable-fds=sockets); socket()
 # and the other socket calls are still among those it fuzzes.
-part_trinity() {
-	local out calls rc=0 verdict=pass
+# title: 30 minutes of trinity as an unprivileged user
+# timeout: 2100 s
+test_trinity() {
+	local out calls rc=0
 	soak_guest trinity sysemu 1024M "$TRINITY_SECS" "exec 2>&1
 		mkdir -p /tmp/trinity && chown nobody:nogroup /tmp/trinity && cd /tmp/trinity || exit 1
 		timeout -s INT -k 120 $TRINITY_SECS setpriv --reuid=nobody --regid=nogroup --clear-groups \
@@ -139,15 +141,14 @@ part_trinity() {
 		echo "trinity reported no system calls" >&2
 		rc=1
 	fi
-	[ "$rc" = 0 ] || verdict=FAIL
 	soak_row "outer UML, sysemu, as nobody" "$(soak_minutes "$TRINITY_SECS")" \
-		"${calls:-no} system calls; $(bar_of "$out")" "$verdict"
+		"${calls:-no} system calls; $(bar_of "$out")" "$rc"
 	return "$rc"
 }
 
 # stress-ng's ptrace and seccomp stressors, STRESS_SECS each, in PLACE.
 stress_in() {	# PLACE
-	local place=$1 out rc=0 s ops verdict counted=''
+	local place=$1 out rc=0 s ops counted=''
 	soak_guest "stress-$place" "$place" 768M $((2 * STRESS_SECS + 60)) "exec 2>&1
 		cd /tmp && for s in ptrace seccomp; do
 			stress-ng --\$s 1 --timeout $STRESS_SECS --metrics-brief 2>&1
@@ -161,20 +162,23 @@ stress_in() {	# PLACE
 		ops=$(awk -v s="$s" '$3 ~ /^\[/ && $4 == s && $5 ~ /^[0-9]+$/ { print $5 }' <<<"$out" | tail -n 1)
 		counted+="$s ${ops:-?} bogo ops; "
 	done
-	verdict=pass
-	[ "$rc" = 0 ] || verdict=FAIL
-	soak_row "$place" "$(soak_minutes "$STRESS_SECS") each" \
-		"$counted$(bar_of "$out")" "$verdict"
+	soak_row "$place" "$(soak_minutes "$STRESS_SECS") each" "$counted$(bar_of "$out")" "$rc"
 	return "$rc"
 }
-part_stress_sysemu() { stress_in sysemu; }
-part_stress_ptrace() { stress_in ptrace; }
-part_stress_nested_sysptvm() { stress_in nested-sysptvm; }
+# title: stress-ng --ptrace and --seccomp, 5 minutes each
+# timeout: 900 s
+test_stress_sysemu() { stress_in sysemu; }
+# title: stress-ng --ptrace and --seccomp, 5 minutes each
+# timeout: 900 s
+test_stress_ptrace() { stress_in ptrace; }
+# title: stress-ng --ptrace and --seccomp, 5 minutes each
+# timeout: 1200 s
+test_stress_nested_sysptvm() { stress_in nested-sysptvm; }
 
 # FUZZ_REQUESTS random ptrace requests from the fuzzer as root, then as
 # nobody, in PLACE.
 fuzz_in() {	# PLACE
-	local place=$1 out rc=0 who line counted='' verdict=pass
+	local place=$1 out rc=0 who line counted=''
 	# Its scratch directory on a tmpfs: a nested UML's hostfs root keeps
 	# no owners, and nobody could not enter a directory it made there.
 	soak_guest "fuzz-$place" "$place" 768M 900 "exec 2>&1
@@ -191,51 +195,54 @@ fuzz_in() {	# PLACE
 	while read -r line; do
 		counted+="$(grep -oE 'requests=[0-9]+ ok=[0-9]+' <<<"$line") ($(grep -oE 'seed=[0-9]+' <<<"$line")); "
 	done < <(grep -E '^fuzz: seed=.* requests=' <<<"$out")
-	[ "$rc" = 0 ] || verdict=FAIL
-	soak_row "$place, root then nobody" "$FUZZ_REQUESTS requests each" \
-		"$counted$(bar_of "$out")" "$verdict"
+	soak_row "$place, root then nobody" "$FUZZ_REQUESTS requests each" "$counted$(bar_of "$out")" "$rc"
 	return "$rc"
 }
-part_fuzz_sysemu() { fuzz_in sysemu; }
-part_fuzz_ptrace() { fuzz_in ptrace; }
-part_fuzz_nested_sysptvm() { fuzz_in nested-sysptvm; }
+# title: 10^4 random ptrace requests from the fuzzer, as root and as nobody
+# timeout: 1200 s
+test_fuzz_sysemu() { fuzz_in sysemu; }
+# title: 10^4 random ptrace requests from the fuzzer, as root and as nobody
+# timeout: 1200 s
+test_fuzz_ptrace() { fuzz_in ptrace; }
+# title: 10^4 random ptrace requests from the fuzzer, as root and as nobody
+# timeout: 1200 s
+test_fuzz_nested_sysptvm() { fuzz_in nested-sysptvm; }
 
 # FLIPS changes of /proc/sysptvm and /proc/sysemu under the toggle-load
 # workloads and an I/O load whose files are checked against their sums
 # afterwards: in the outer UML (the modes this host allows) and in a UML
 # nested in ours (all three).
 flips_in() {	# PLACE
-	local place=$1 out rc=0 verdict=pass
+	local place=$1 out rc=0
 	soak_guest "flips-$place" "$place" 1024M 1500 "exec 2>&1
 		toggle-load -f $FLIPS -n 5 -c /var/tmp/toggle-io; echo \"toggle-load: exit status \$?\"" || rc=$?
 	out=$(cat "$SOAK_DIR/flips-$place.out")
 	echo "$out"
 	(assert_toggle_load_passed "$out" "$(sed -n 's/^toggle-load: exit status //p' <<<"$out")" "$FLIPS" "in $place") || rc=1
 	grep -qE '^toggle-load: io: [1-9][0-9]* file\(s\) .* match their sums' <<<"$out" || rc=1
-	[ "$rc" = 0 ] || verdict=FAIL
 	soak_row "$place: $(sed -n 's/^toggle-load: cycling through //p' <<<"$out")" \
 		"$(sed -n 's/^toggle-load: \([0-9]*\) mode changes.*/\1 flips/p' <<<"$out")" \
 		"$(grep -E '^toggle-load: io: .* sums' <<<"$out" | sed 's/^toggle-load: io: //'); $(bar_of "$out")" \
-		"$verdict"
+		"$rc"
 	return "$rc"
 }
-part_flips_outer() { flips_in sysemu; }
-part_flips_nested_sysptvm() { flips_in nested-sysptvm; }
+# title: 10^3 mode switches under a checked I/O load
+# timeout: 1800 s
+test_flips_outer() { flips_in sysemu; }
+# title: 10^3 mode switches under a checked I/O load
+# timeout: 1800 s
+test_flips_nested_sysptvm() { flips_in nested-sysptvm; }
 
-# strace's own test suite (scripts/strace-suite.sh builds it), in the
-# outer UML (its default mode) and natively on this host, each in a copy
-# of the built tree without its object files.  The guest reaches the tree
-# and its results directory through hostfs and runs the suite in a tmpfs.
-# At the smoke scale only a few tests run, and only when the tree is
-# already built.
+# strace's own test suite (make soak builds it: scripts/strace-suite.sh),
+# in the outer UML (its default mode) and natively on this host, each in a
+# copy of the built tree without its object files.  The guest reaches the
+# tree and its results directory through hostfs and runs the suite in a
+# tmpfs.  At the smoke scale only a few tests run, and only when the tree
+# is already built.
 # The tree, or nothing: skip() exits only the $(...) it runs in, so the
 # caller checks what it got.
 strace_tree() {
-	if [ "$SOAK_SCALE" = smoke ]; then
-		scripts/strace-suite.sh --if-built 2>/dev/null || true
-	else
-		scripts/strace-suite.sh
-	fi
+	scripts/strace-suite.sh --if-built 2>/dev/null || true
 }
 STRACE_SUITE_EXPECTED=tests/strace-suite.expected
 # Each test's time-out, natively and in the guest.  The suite's slowest
@@ -273,12 +280,14 @@ strace_native() {	# TREE
 	soak_row "natively on this host ($(uname -r)), the reference" "${summary##* in }" \
 		"$(sed 's/^strace-tests: //; s/ in [0-9]* s$//' <<<"$summary")" "ran"
 }
-part_strace() {
-	local tree dir rc=0 verdict=pass summary native only unlisted gone=''
+# title: strace's test suite, in the guest and natively
+# timeout: 16200 s
+test_strace() {
+	local tree dir rc=0 summary native only unlisted gone=''
 	tree=$(strace_tree) || return 1
 	if [ -z "$tree" ]; then
 		[ "$SOAK_SCALE" = smoke ] && skip "the strace suite is not built (make soak builds it)"
-		echo "scripts/strace-suite.sh gave no tree" >&2
+		echo "strace's test suite is not built: 'make soak' (or 'make strace-suite') builds it" >&2
 		return 1
 	fi
 	strace_native "$tree" || return 1
@@ -313,9 +322,8 @@ part_strace() {
 	fi
 	[ -z "$unlisted" ] || { echo "failing only in the guest, not in $STRACE_SUITE_EXPECTED: $unlisted" >&2; rc=1; }
 	[ -z "$gone" ] || { echo "listed in $STRACE_SUITE_EXPECTED but no longer failing only in the guest: $gone" >&2; rc=1; }
-	[ "$rc" = 0 ] || verdict=FAIL
 	soak_row "outer UML, sysemu" "${summary##* in }" \
 		"$(sed 's/^strace-tests: //; s/ in [0-9]* s$//' <<<"$summary"); failing only in the guest: $(wc -l <"$dir/only-in-guest.txt")${unlisted:+, not listed: $(tr '\n' ' ' <<<"$unlisted" | sed 's/ $//')}; $(bar_of "$(cat "$SOAK_DIR/strace-guest.out")")" \
-		"$verdict"
+		"$rc"
 	return "$rc"
 }
