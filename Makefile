@@ -11,11 +11,14 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 B := build
-CACHE_DIR := $(or $(SYSPTVM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sysptvm)
+# The cache, from the one place that knows it (scripts/lib.sh); read only
+# by the targets that name it.
+CACHE_DIR = $(shell . scripts/lib.sh && echo "$$SYSPTVM_CACHE")
 KERNEL_SOURCE := $(wildcard /usr/src/linux-source-6.12.tar.xz)
-KERNEL_SCRIPTS := scripts/kernel.sh scripts/lib.sh
+KERNEL_SCRIPTS := scripts/kernel.sh scripts/kbuild.sh scripts/lib.sh
 OUR_INPUTS := patches/series $(wildcard patches/*.patch) \
 	$(shell find arch-um os-Linux -type f)
+HOST_INPUTS := host/x86_64.config scripts/host-kernel.sh scripts/kbuild.sh scripts/lib.sh
 # Stock takes the host-compatibility prefix of the series.
 STOCK_INPUTS := arch-um/sysptvm.config patches/series $(wildcard patches/*.patch)
 
@@ -35,7 +38,7 @@ GUEST_BINS += $(ASAN_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help test-tools check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
+.PHONY: FORCE all help test-tools upstream-uml check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -64,6 +67,8 @@ help:
 	@echo '                  (about 30 min): build/bench/report.md, *.csv, *.png'
 	@echo '  make bench-quick  the same with fewer runs and smaller counts (minutes)'
 	@echo '  make bench-smoke  tiny counts, one run: checks the harness (make check runs it)'
+	@echo '  make upstream-uml  fetch sid'"'"'s user-mode-linux for the bench (build/upstream-uml/:'
+	@echo '                  the kernel, or the reason it could not be had)'
 	@echo '  make soak       the long robustness run (about 2 hours): trinity, stress-ng,'
 	@echo '                  the ptrace fuzzer and mode switches in every mode, strace'"'"'s'
 	@echo '                  test suite in the guest and natively: build/soak/SOAK.md'
@@ -125,8 +130,16 @@ $(B)/rootfs.img: $(ROOTFS_INPUTS) $(B)/linux $(B)/linux-stock $(GUEST_BINS) $(GU
 	@mkdir -p $(B)/guest/bin $(B)/guest/sbin
 	@rootfs/mkimage.sh $@ $(B)/linux $(B)/linux-stock $(B)/guest/bin $(B)/guest/sbin
 
-HOST_CHECK_INPUTS := $(B)/bzImage $(B)/bzImage-stock $(B)/host-initramfs.cpio.gz $(B)/selftests/programs
-check: all $(HOST_CHECK_INPUTS) test-tools
+# What scripts/qemu-host.sh needs besides a bzImage: the initramfs, the
+# kernel's cpio writer and the host's TSC rate (host/tsc-khz.c).
+QEMU_HOST := $(B)/host-initramfs.cpio.gz $(B)/gen_init_cpio $(B)/tsc-khz
+HOST_CHECK_INPUTS := $(B)/bzImage $(B)/bzImage-stock $(QEMU_HOST) $(B)/selftests/programs
+# What make bench boots besides build/linux: the stock UML, the host
+# kernel under qemu, Debian's 6.1 UML (the image's base) and sid's
+# user-mode-linux (scripts/upstream-uml.sh, or the reason it could not be
+# fetched).
+BENCH_INPUTS := all $(B)/bzImage $(QEMU_HOST) $(B)/debian-6.1-uml.path upstream-uml
+check: all $(HOST_CHECK_INPUTS) $(BENCH_INPUTS) $(B)/i386-compile.txt test-tools
 	@tests/run
 
 # Programs that tests run on this machine itself, built here and not in
@@ -145,22 +158,47 @@ $(B)/test-tools/%: tests/host-tools/%.c | deps
 check-host: all $(HOST_CHECK_INPUTS)
 	@tests/run --set check-host
 
-# The stock tree (for the bzImage) and build/linux's tree (for the 32-bit
-# UML and the initramfs); not the guest image, which it does not boot.
-check-i386: $(B)/linux-stock $(B)/host-initramfs.cpio.gz | deps
-	@scripts/check-i386.sh
+# The files that the series changes or that the project installs, compiled
+# for a 32-bit UML (tests/pipeline.sh reads the report).
+$(B)/i386-compile.txt: $(B)/linux scripts/compile-i386.sh scripts/kbuild.sh | deps
+	@set -o pipefail; scripts/compile-i386.sh 2>&1 | tee $@.new && mv -f $@.new $@
 
-bench: all
+# make check-i386 (tests/check-i386/): a stock bzImage with IA32 emulation,
+# a 32-bit UML with the series from build/linux's tree, the 32-bit test
+# program; not the guest image, which it does not boot.
+I386_INPUTS := $(B)/bzImage-stock-ia32 $(B)/i386/linux $(B)/i386/fpregs32_test $(QEMU_HOST)
+check-i386: $(I386_INPUTS)
+	@tests/run --set check-i386
+$(B)/bzImage-stock-ia32: $(B)/linux-stock host/ia32.config $(HOST_INPUTS) | deps
+	@scripts/host-kernel.sh stock-ia32 $@
+$(B)/i386/linux: $(B)/linux scripts/i386-uml.sh scripts/kbuild.sh | deps
+	@scripts/i386-uml.sh $@
+$(B)/i386/fpregs32_test: tests/i386/fpregs32_test.c | deps
+	@mkdir -p $(@D)
+	gcc -m32 -static -O2 -mno-sse -Wall -Wextra -Werror -o $@ $<
+
+$(B)/tsc-khz: host/tsc-khz.c | deps
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -o $@ $<
+# A file that names Debian's 6.1 UML in the cached base of the image.
+$(B)/debian-6.1-uml.path: $(B)/rootfs.img rootfs/mkbase.sh
+	@echo "$$(rootfs/mkbase.sh)/usr/bin/linux.uml" >$@.new && mv -f $@.new $@
+# Checked at every run (cheap when fetched; sid's lists once a day).
+upstream-uml: | deps
+	@scripts/upstream-uml.sh --record $(B)/upstream-uml >/dev/null
+
+bench: $(BENCH_INPUTS)
 	@scripts/bench.sh
 
-bench-quick: all
+bench-quick: $(BENCH_INPUTS)
 	@scripts/bench.sh --quick
 
-bench-smoke: all
+bench-smoke: $(BENCH_INPUTS)
 	@scripts/bench.sh --smoke
 
-# SOAK_PARTS names some of the parts (scripts/soak.sh --list); all by default.
-soak: all
+# SOAK_PARTS names some of the parts (scripts/soak.sh --list); all by
+# default.  The full soak runs strace's test suite, built here.
+soak: all strace-suite
 	@scripts/soak.sh $(SOAK_PARTS)
 
 soak-smoke: all
@@ -172,7 +210,6 @@ strace-suite: | deps
 host-calls: all $(HOST_CHECK_INPUTS)
 	@scripts/host-calls.sh
 
-HOST_INPUTS := host/x86_64.config scripts/host-kernel.sh $(KERNEL_SCRIPTS)
 series: | deps
 	@scripts/series.sh
 

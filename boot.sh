@@ -48,20 +48,16 @@ die() {
 }
 
 # The lines of a console log that say why a guest died: a failed probe or
-# host call, and the lines that lead up to a kernel panic.
-FAILURE_RE='failed|errno|[Ee]rror|fatal|missing$|Oops|BUG'
+# host call, and the lines that lead up to a kernel panic.  One source for
+# every place (scripts/run-in.sh), in the guest's image too.
+FAILURE_CAUSE=$top/tests/guest/boot-failure-cause.sh
+FAILURE_RE=$("$FAILURE_CAUSE" --regex)
 boot_failure_cause() {	# CONSOLE-LOG
-	{
-		grep -E -- "$FAILURE_RE" "$1" |
-			grep -vE '^Checking .*\.\.\.(OK|unsupported|\(disabled\))$'
-		grep -B3 -m1 -- 'Kernel panic' "$1"
-	} | awk '!seen[$0]++' | head -n 12
+	"$FAILURE_CAUSE" "$1"
 }
 
-say_cause() {	# CAUSE-LINES
-	[ -n "$1" ] || return 0
-	echo "$prog: the kernel said:" >&2
-	printf '%s\n' "$1" | sed 's/^/  | /' >&2
+say_cause() {	# CONSOLE-LOG
+	"$FAILURE_CAUSE" --say "$prog" "$1"
 }
 
 # SYSPTVM_BOOT_RECORD (set by tests/run) names a file that gets one line per
@@ -340,7 +336,7 @@ if [ "$run_mode" = 1 ]; then
 	if [ ! -s "$run_dir/status" ]; then
 		cause=$(boot_failure_cause "$console")
 		echo "$prog: the guest did not run the command to the end (UML exit status $uml_status)" >&2
-		say_cause "$cause"
+		say_cause "$console"
 		echo "$prog: the last lines of its console:" >&2
 		tail -n 30 "$console" | sed 's/^/  > /' >&2
 		record_boot FAIL "${cause:-$(tail -n 5 "$console")}"
@@ -356,7 +352,7 @@ if [ "$run_mode" = 1 ]; then
 fi
 if [ -n "${log:-}" ] && ! grep -q '^sysptvm: root shell on' "$log"; then
 	echo "$prog: the guest did not reach its shell (UML exit status $uml_status)" >&2
-	say_cause "$(boot_failure_cause "$log")"
+	say_cause "$log"
 	echo "$prog: the whole log: ${log#"$top"/}" >&2
 	exit 125
 fi

@@ -56,7 +56,12 @@ echo "config,run,workload,value,unit" >"$csv"
 : >"$out/skipped"
 : >"$out/versions"
 rm -rf "$out/host-calls"
-debian_uml="$("$SYSPTVM_TOP/rootfs/mkbase.sh")/usr/bin/linux.uml"
+# What make bench made for the configurations (BENCH_INPUTS in the
+# Makefile): nothing is built or fetched here.
+made() {	# FILE
+	[ -e "$1" ] || die "$1 is missing: run 'make bench' (or bench-quick, bench-smoke), which makes it"
+	echo "$1"
+}
 
 # The UML processes of boots started by this run, by umid.
 export SYSPTVM_UMID_PREFIX="sysptvm-bench-$$"
@@ -115,32 +120,35 @@ bench_host() {
 	local inner secs rc=0 cmd
 	inner=$(case "$scale" in full) echo quick ;; *) echo smoke ;; esac)
 	secs=$(case "$scale" in full) echo 7200 ;; quick) echo 3600 ;; *) echo 900 ;; esac)
-	[ -r build/bzImage ] || { echo "host: no build/bzImage ('make host-kernel')" >>"$out/partial"; return 0; }
-	say "bench: host ($scale natively, $inner in our UML, $runs run(s)): scripts/qemu-host.sh --rootfs on build/bzImage"
+	made build/bzImage >/dev/null
+	say "bench: host ($scale natively, $inner in our UML, $runs run(s)): scripts/run-in.sh qemu-rootfs, and qemu-sysptvm in it"
 	# shellcheck disable=SC2016 # expanded in the qemu guest
 	cmd='set -o pipefail; st=0
 		for run in $(seq '"$runs"'); do
 			bench-workloads -s '"$scale"' | sed "s/^result /point host-native $run /; s/^failed /point-failed host-native $run /" || st=1
 		done
-		nested-uml -m 512M /usr/local/bin/linux "bench-modes '"$inner $runs"' sysptvm sysemu ptrace" | sed -E "s/^(point|point-failed) /\1 host-uml-/" || st=1
+		'"$(scripts/run-in.sh qemu-sysptvm -M 512M -t "$secs" --inner-command -- \
+			"bench-modes $inner $runs sysptvm sysemu ptrace")"' | sed -E "s/^(point|point-failed) /\1 host-uml-/" || st=1
 		exit $st'
-	scripts/qemu-host.sh --rootfs --timeout "$secs" --run "$cmd" >"$out/host.points" 2>"$out/host.log" || rc=$?
+	scripts/run-in.sh qemu-rootfs --timeout "$secs" -- "$cmd" >"$out/host.points" 2>"$out/host.log" || rc=$?
 	points_to_csv "$out/host.points"
 	grep '^point-failed ' "$out/host.points" | sed 's/^point-failed \([^ ]*\) \([^ ]*\) \(.*\)/bench: workload \3 failed in \1, run \2/' >&2 || true
-	[ "$rc" = 0 ] || { echo "host: qemu-host.sh exited with status $rc ($out/host.log)" >>"$out/partial"; cat "$out/host.log" >&2; }
+	[ "$rc" = 0 ] || { echo "host: run-in.sh qemu-rootfs exited with status $rc ($out/host.log)" >>"$out/partial"; cat "$out/host.log" >&2; }
 	say "bench: host: $(grep -c '^point ' "$out/host.points" || true) points"
 }
 
-# Upstream UML, as Debian sid has it today: both of its modes.
+# Upstream UML, as Debian sid has it today (make upstream-uml fetched it):
+# both of its modes.
 bench_upstream() {
 	local kernel name why
-	if ! kernel=$(scripts/upstream-uml.sh 2>"$out/upstream.log") ||
-		! name=$(scripts/upstream-uml.sh --name 2>>"$out/upstream.log"); then
-		why=$(grep -m1 '^upstream-uml: ' "$out/upstream.log" | cut -d' ' -f2- || true)
-		echo "upstream: cannot be fetched: ${why:-see $out/upstream.log}" >>"$out/skipped"
-		say "bench: upstream SKIPPED: it cannot be fetched (${why:-see $out/upstream.log})"
+	if [ -e build/upstream-uml/unavailable ]; then
+		why=$(cat build/upstream-uml/unavailable)
+		echo "upstream: cannot be fetched: $why" >>"$out/skipped"
+		say "bench: upstream SKIPPED: it cannot be fetched ($why)"
 		return 0
 	fi
+	kernel=$(readlink "$(made build/upstream-uml/kernel)")
+	name=$(cat build/upstream-uml/name)
 	echo "$name: Debian sid user-mode-linux $(basename "$(dirname "$kernel")"), run with trixie's libc6 $(cat "$(dirname "$kernel")/libc6-version")" >>"$out/versions"
 	bench_exp "$name-ptrace" "$name-ptrace" - --kernel "$kernel"
 	bench_exp "$name-seccomp" "$name-seccomp" - --kernel "$kernel" seccomp=on
@@ -165,7 +173,7 @@ for c; do
 	ours) bench_exp ours ours sysemu,ptrace ;;
 	ours-ptrace-boot) bench_exp ours-ptrace-boot ours-ptrace-boot - nosysemu ;;
 	nested) bench_exp nested nested nested:sysptvm,sysemu,ptrace --mem 1G ;;
-	debian-6.1) bench_exp debian-6.1 debian-6.1 - --kernel "$debian_uml" ;;
+	debian-6.1) bench_exp debian-6.1 debian-6.1 - --kernel "$(cat "$(made build/debian-6.1-uml.path)")" ;;
 	upstream) bench_upstream ;;
 	host) bench_host ;;
 	host-calls) bench_host_calls ;;

@@ -51,26 +51,26 @@ phases() {	# fast|slow
 	esac
 }
 
-# In the guest (or under qemu): start a UML with the workload, count it.
+# In the outer system of PLACE (a guest, or qemu): start the nested UML of
+# PLACE (scripts/run-in.sh) with the workload, and count it there.
 # shellcheck disable=SC2016 # expanded where it runs
-inner_cmd() {	# PHASES
-	echo 'd=$(mktemp -d /tmp/host-calls.XXXXXX)
-		nested-uml -u host-calls-inner /usr/local/bin/linux "hostcall_workload $d '"$1"'" >"$d/uml.out" 2>&1 &
-		count-host-calls -t 300 -w $! "$d" host-calls-inner '"$1"'; st=$?
+inner_cmd() {	# PLACE PHASES
+	local d=/tmp/host-calls
+	echo "mkdir -p $d
+		$(scripts/run-in.sh "$1" -u host-calls-inner --inner-command -- "hostcall_workload $d $2") >$d/uml.out 2>&1 &"'
+		count-host-calls -t 300 -w $! '"$d host-calls-inner $2"'; st=$?
 		[ $st = 0 ] || kill %1 2>/dev/null
-		wait; [ $st = 0 ] || cat "$d/uml.out" >&2; exit $st'
+		wait; [ $st = 0 ] || cat '"$d"'/uml.out >&2; exit $st'
 }
 
-# On this machine: boot KERNEL with the workload and count it from here.
-count_outer() {	# KERNEL [KERNEL-ARGS...]
-	local kernel=$1 dir rc=0 p
-	shift
+# On this machine: run the workload in PLACE and count it from here.
+count_outer() {	# PLACE
+	local dir rc=0 p
 	read -ra p <<<"$(phases fast)"
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/sysptvm-host-calls.XXXXXX")
 	chmod 755 "$dir"
-	SYSPTVM_UMID_PREFIX="sysptvm-host-calls-$$" ./boot.sh --no-build --kernel "$kernel" \
-		--timeout 300 --run "mount -t hostfs none /mnt -o $dir && hostcall_workload /mnt ${p[*]}" \
-		"$@" >"$dir/boot.out" 2>&1 &
+	SYSPTVM_UMID_PREFIX="sysptvm-host-calls-$$" scripts/run-in.sh "$1" --timeout 300 \
+		--share "$dir:/mnt" -- "hostcall_workload /mnt ${p[*]}" >"$dir/boot.out" 2>&1 &
 	local boot=$!
 	bash tests/guest/count-host-calls.sh -t 120 -w "$boot" "$dir" "sysptvm-host-calls-$$-" "${p[@]}" || rc=$?
 	# A counter that gave up leaves the guest waiting for it.
@@ -85,14 +85,12 @@ for place; do
 	say "host-calls: $place"
 	rc=0
 	case "$place" in
-	stock) count_outer build/linux-stock ;;
-	sysemu) count_outer build/linux usesysemu ;;
-	ptrace) count_outer build/linux nosysptvm nosysemu ;;
+	stock|sysemu|ptrace) count_outer "$place" ;;
 	nested-sysptvm)
-		./boot.sh --no-build --timeout 900 --mem 1G --run "$(inner_cmd "$(phases slow)")" ;;
+		scripts/run-in.sh uml --timeout 900 --mem 1G -- "$(inner_cmd "$place" "$(phases slow)")" ;;
 	qemu-sysptvm)
 		[ -r build/bzImage ] || die "no build/bzImage: run 'make host-kernel'"
-		scripts/qemu-host.sh --rootfs --timeout 900 --run "$(inner_cmd "$(phases slow)")" ;;
+		scripts/run-in.sh qemu-rootfs --timeout 900 -- "$(inner_cmd "$place" "$(phases slow)")" ;;
 	esac >"$out/$place.raw" || rc=$?
 	sed -n "s/^hostcalls /hostcalls $place /p" "$out/$place.raw" >"$out/$place.txt"
 	cat "$out/$place.txt"

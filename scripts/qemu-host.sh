@@ -32,19 +32,21 @@ Options:
   -R, --rootfs         run CMD in build/rootfs.img (see above)
   -i, --image FILE     the image for --rootfs (default build/rootfs.img)
   -s, --share HOST:GUEST  make directory HOST available at GUEST (9p)
+  -a, --append ARGS    more kernel parameters
   -t, --timeout SEC    kill qemu after SEC seconds (default 600; status 124)
   -v, --verbose        show the kernel's console output on stderr
   -h, --help           this text
 
 Exit status: CMD's, 124 on a time-out, 125 when the command did not run to
-its end, 2 for bad usage, 1 for other errors.  The qemu command line is
+its end (with the console's lines that say why), 2 for bad usage, 1 for
+other errors.  The qemu command line is
 printed before it runs; nothing is left running afterwards.
 USAGE
 }
 DEFAULT_CPU=Haswell-noTSX
 
 kernel="$SYSPTVM_TOP/build/bzImage"
-cpu=$DEFAULT_CPU mem=1G timeout=600 verbose=0 cmd='' share='' rootfs=0
+cpu=$DEFAULT_CPU mem=1G timeout=600 verbose=0 cmd='' share='' rootfs=0 more=
 image="$SYSPTVM_TOP/build/rootfs.img"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
 	-R|--rootfs) rootfs=1 ;;
 	-i|--image) image=$2; rootfs=1; shift ;;
 	-s|--share) share=$2; shift ;;
+	-a|--append) more+=" $2"; shift ;;
 	-t|--timeout) timeout=$2; shift ;;
 	-v|--verbose) verbose=1 ;;
 	-h|--help) usage; exit 0 ;;
@@ -92,7 +95,7 @@ printf 'file /cmd %s 0644 0 0\n' "$run_dir/cmd" >"$run_dir/list"
 "$SYSPTVM_TOP/build/gen_init_cpio" "$run_dir/list" | gzip -1 >"$run_dir/cmd.cpio.gz"
 cat "$base" "$run_dir/cmd.cpio.gz" >"$run_dir/initramfs.cpio.gz"
 
-append="console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}"
+append="console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}$more"
 # The clock.  The config has no ACPI, so no HPET and no PM timer: the kernel
 # calibrates the TSC against the PIT, which fails when the host is loaded
 # (a vCPU descheduled in the middle), and is then left on jiffies, a clock
@@ -101,18 +104,15 @@ append="console=ttyS0 panic=-1 quiet sysptvm.share=${share#*:}"
 # as the host's.  Without a constant TSC on the host, the kernel is left to
 # its calibration, and bench-workloads refuses a jiffies clock.
 tsc_khz="$SYSPTVM_TOP/build/tsc-khz"
-if [ ! -x "$tsc_khz" ] || [ "$SYSPTVM_TOP/host/tsc-khz.c" -nt "$tsc_khz" ]; then
-	mkdir -p "$SYSPTVM_TOP/build"
-	# Renamed into place: tests run qemu-host.sh side by side.
-	cc -O2 -Wall -o "$tsc_khz.$$" "$SYSPTVM_TOP/host/tsc-khz.c" || die "cannot compile host/tsc-khz.c"
-	mv -f "$tsc_khz.$$" "$tsc_khz"
-fi
+[ -x "$tsc_khz" ] || die "no $tsc_khz: build it with 'make build/tsc-khz' (make check and make bench do)"
 if khz=$("$tsc_khz"); then
 	append+=" tsc_early_khz=$khz tsc=reliable"
 else
 	echo "$prog: the guest calibrates its TSC itself (it may fall back to jiffies)" >&2
 fi
-args=(-accel tcg -cpu "$cpu" -m "$mem" -smp 2 -nographic -no-reboot
+# ttyS0 is the console, ttyS1 the command's stderr (host/init).
+args=(-accel tcg -cpu "$cpu" -m "$mem" -smp 2 -display none -monitor none -no-reboot
+	-serial "file:$run_dir/console" -serial "file:$run_dir/stderr"
 	-kernel "$kernel" -initrd "$run_dir/initramfs.cpio.gz")
 if [ "$rootfs" = 1 ]; then
 	[ -r "$image" ] || die "no root image at $image: build it with 'make rootfs'"
@@ -128,7 +128,8 @@ if [ -n "$share" ]; then
 	args+=(-virtfs "local,path=${share%%:*},mount_tag=share,security_model=none,id=share")
 fi
 echo "$prog: qemu-system-x86_64 ${args[*]}" >&2
-qemu-system-x86_64 "${args[@]}" </dev/null >"$run_dir/console" 2>&1 &
+: >"$run_dir/console"
+qemu-system-x86_64 "${args[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
 qemu_pid=$!
 # The watchdog holds none of our fds (a caller's $(...) would wait for it)
 # and ends with us, however we end.
@@ -151,10 +152,13 @@ status=$(sed -n 's/^SYSPTVM-STATUS \([0-9]*\)$/\1/p' "$run_dir/console.txt" | ta
 # that init puts before the status line.
 awk '/^SYSPTVM-BEGIN$/ { on = 1; next } /^SYSPTVM-STATUS [0-9]+$/ { on = 0 } on' \
 	"$run_dir/console.txt" | sed '$ { /^$/d }'
+tr -d '\r' <"$run_dir/stderr" >&2
 [ ! -e "$run_dir/timed-out" ] || { echo "$prog: timed out after $timeout s" >&2; exit 124; }
 if [ -z "$status" ]; then
-	echo "$prog: the command did not run to its end; the last lines of the console:" >&2
-	tail -n 30 "$run_dir/console.txt" | sed 's/^/  > /' >&2
+	echo "$prog: the command did not run to its end" >&2
+	"$SYSPTVM_TOP/tests/guest/boot-failure-cause.sh" --say "$prog" "$run_dir/console.txt"
+	echo "$prog: the last lines of the console:" >&2
+	cat "$run_dir/qemu.log" "$run_dir/console.txt" | tail -n 30 | sed 's/^/  > /' >&2
 	exit 125
 fi
 exit "$status"

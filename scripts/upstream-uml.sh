@@ -6,6 +6,10 @@
 #   scripts/upstream-uml.sh         fetch if needed; print the kernel's path
 #   scripts/upstream-uml.sh --name  print the configuration name of the
 #                                   version fetched (upstream-7.2, ...)
+#   scripts/upstream-uml.sh --record DIR   fetch if needed, and record in DIR
+#                                   what make bench reads: DIR/kernel (a
+#                                   link), DIR/name, or DIR/unavailable (the
+#                                   reason, and exit 0)
 #
 # Sid's kernel needs a newer glibc than bookworm's, so trixie's libc6 goes
 # beside it, and the binary's interpreter and library path point there
@@ -19,9 +23,10 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-want=path
+want=path record=
 case "${1:-}" in
 --name) want=name ;;
+--record) [ $# -eq 2 ] || die "--record needs a directory"; want=record record=$2 ;;
 "") ;;
 -h|--help) usage_text "$0"; exit 0 ;;
 *) die "unknown argument '$1' (see --help)" ;;
@@ -37,6 +42,11 @@ EOF
 
 unavailable() {
 	echo "upstream-uml: $*" >&2
+	if [ "$want" = record ]; then
+		mkdir -p "$record" && rm -f "$record/kernel" "$record/name"
+		echo "$*" >"$record/unavailable"
+		exit 0
+	fi
 	exit 3
 }
 
@@ -81,5 +91,10 @@ if [ ! -e "$dir/.complete" ]; then
 		unavailable "patchelf could not point $kernel at trixie's libc"
 	dpkg-deb -f "$dir"/debs/libc6_*.deb Version >"$dir/libc6-version"
 	touch "$dir/.complete"
+fi
+if [ "$want" = record ]; then
+	mkdir -p "$record" && rm -f "$record/unavailable"
+	ln -sfn "$kernel" "$record/kernel"
+	echo "$name" >"$record/name"
 fi
 echo "$kernel"

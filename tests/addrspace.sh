@@ -15,9 +15,9 @@ ASAN_CMD='asan_hello 2>&1; echo "asan_hello exit $?"; asan_heap_overflow 2>&1; e
 asan_native() {
 	(cd build/guest/bin && PATH=.:$PATH bash -c "$ASAN_CMD")
 }
-asan_case() {	# REFERENCE-KEY CMD
+asan_case() {	# REFERENCE-KEY PLACE
 	local out
-	out=$(guest_run_args "" -m 768M "$2") || fail "the ASan programs: $out"
+	out=$(run_in "$2" -m 768M -M 384M -- "$ASAN_CMD") || fail "the ASan programs: $out"
 	echo "$out"
 	assert_contains "$out" "asan_hello exit 0" "asan_hello"
 	assert_matches "$out" '^asan_hello: heap at 0x[0-9a-f]+, stack at 0x[0-9a-f]+: ok$' "asan_hello's line"
@@ -33,20 +33,20 @@ test_asan_runs_and_reports_as_native() {
 	assert_contains "$ref" "asan_hello exit 0" "asan_hello natively (the reference)"
 	assert_contains "$key" "heap-buffer-overflow" "the native report (the reference)"
 	assert_matches "$key" 'in main .*asan_heap_overflow\.c:14$' "the native report's place (the reference)"
-	run_case guest asan_case "$key" "$ASAN_CMD"
-	run_case nested-sysptvm asan_case "$key" "nested-uml -m 384M /usr/local/bin/linux '$ASAN_CMD'"
+	run_case guest asan_case "$key" uml
+	run_case nested-sysptvm asan_case "$key" nested-sysptvm
 }
 
-address_space_case() {	# CMD
-	guest_output_matches "" "$1" '^# PASSED: 3 / 3 tests passed\.$' "address_space_test"
+address_space_case() {	# PLACE
+	guest_output_matches "$1" 'address_space_test 2>&1' '^# PASSED: 3 / 3 tests passed\.$' "address_space_test"
 }
 # timeout: 300 s
 test_address_space_as_native() {
 	local out
 	out=$(build/guest/bin/address_space_test 2>&1) || fail "natively (the reference): $out"
 	echo "natively on $(uname -r): $out"
-	run_case guest address_space_case "address_space_test 2>&1"
-	run_case nested-sysptvm address_space_case "nested-uml -m 384M /usr/local/bin/linux 'address_space_test 2>&1'"
+	run_case guest address_space_case uml
+	run_case nested-sysptvm address_space_case nested-sysptvm
 }
 
 # Stock 6.12 UML has three-level page tables: its processes end below

@@ -14,7 +14,7 @@ test_fp_boot_line_gives_the_host_size() {
 	local out size
 	size=$(host_xsave_size)
 	echo "CPUID 0xD/0 EBX: $size"
-	out=$("${BOOT[@]}" --timeout "$BOOT_TIMEOUT" -v --run true 2>&1)
+	out=$(run_in uml -v -- true 2>&1)
 	if [ "$size" -gt 0 ]; then
 		assert_contains "$out" "${FP_PROBE}XSTATE (PTRACE_GETREGSET), $size bytes" "the FP boot line"
 	else
@@ -24,7 +24,7 @@ test_fp_boot_line_gives_the_host_size() {
 
 test_fp_boot_line_of_noxstate() {
 	local out
-	out=$("${BOOT[@]}" --timeout "$BOOT_TIMEOUT" -v --run true noxstate 2>&1)
+	out=$(run_in uml -v -a noxstate -- true 2>&1)
 	assert_contains "$out" "${FP_PROBE}FXSAVE (PTRACE_GETFPREGS), 512 bytes (XSTATE disabled by noxstate)" "the FP boot line"
 }
 
@@ -41,7 +41,7 @@ test_fp_state_in_guest() {
 NO_AVX_TUNABLES=GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX,-AVX2,-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,-AVX_Fast_Unaligned_Load,-FMA,-FMA4
 
 test_fp_state_in_guest_with_noxstate() {
-	guest_run_args "noxstate $NO_AVX_TUNABLES" 'FP_TEST_FXSAVE_ONLY=1 fp_state_test' |
+	run_in uml -a "noxstate $NO_AVX_TUNABLES" -- 'FP_TEST_FXSAVE_ONLY=1 fp_state_test' |
 		report_tap fp-noxstate
 }
 
@@ -52,7 +52,7 @@ test_fp_state_in_nested_ours() {
 	local out size
 	size=$(host_xsave_size)
 	[ "$size" -gt 0 ] || skip "not exercised: this CPU has no XSAVE, so neither UML has the regset"
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "fp_state_test >/tmp/t.out 2>&1; cat /tmp/t.out"')
+	out=$(run_in nested-sysptvm -v -m 768M -- 'fp_state_test >/tmp/t.out 2>&1; cat /tmp/t.out' 2>&1)
 	assert_contains "$out" "${FP_PROBE}XSTATE (PTRACE_GETREGSET), $size bytes" "the inner FP boot line"
 	grep -E '^(not )?ok ' <<<"$out" | report_tap fp-nested
 }
@@ -65,14 +65,14 @@ test_gdb_shows_vector_registers() {
 	assert_contains "$out" "gdb-fpregs: ok" "gdb-fpregs"
 }
 
-# The FP checks of tests/lib.sh in the outer UML booted with PARAMS.  In
-# its default mode the tests above and test_fp_threads_in_guest run them.
-fp_outer_case() {	# PARAMS
+# The FP checks of tests/lib.sh in the outer UML in ptrace mode.  In its
+# default mode the tests above and test_fp_threads_in_guest run them.
+fp_outer_case() {	# PLACE
 	local out
-	out=$(guest_run_args "$1" -v "$FP_EVERY_MODE_CHECKS" 2>&1)
+	out=$(run_in "$1" -v -- "$FP_EVERY_MODE_CHECKS" 2>&1)
 	echo "$out"
-	assert_contains "$out" "Driving processes with PTRACE_SYSCALL, two stops" "the mode with '$1'"
-	fp_checks_pass "$out" "with '$1'"
+	assert_contains "$out" "Driving processes with PTRACE_SYSCALL, two stops" "the mode in $1"
+	fp_checks_pass "$out" "in $1"
 }
 
 test_fp_threads_in_guest() {
@@ -87,7 +87,7 @@ test_fp_threads_in_guest() {
 # test_nested_modes_switched_through_proc's (tests/modes.sh), one boot
 # whose mode changes under the FP checks.
 test_fp_state_in_every_mode() {
-	run_case outer-ptrace fp_outer_case "nosysptvm nosysemu"
+	run_case outer-ptrace fp_outer_case ptrace
 }
 
 # Proves the FP test can fail: the stock reference keeps a fixed signal

@@ -1,31 +1,31 @@
 # shellcheck shell=bash
 # PTRACE_VM on a native x86_64 kernel (issue 11): build/bzImage, booted
-# under qemu (TCG) by scripts/qemu-host.sh, runs the PTRACE_VM suite
+# under qemu (TCG) by scripts/qemu-host.sh (run_in qemu*), runs the PTRACE_VM suite
 # natively, and our UML drives its processes there in sysptvm mode.
 # build/bzImage-stock is the native reference without our series.
 
 # On a native kernel without PTRACE_VM only the tag cases must fail
 # (PTRACE_VM_TAG_CASES, tests/lib.sh): SYSEMU and the rest are native there.
 
-# Boot a kernel under qemu that runs our UML (nested-uml, from the image)
-# with the guest suite as its command, and print the UML's log.
-uml_in_qemu() {	# QEMU-OPTIONS...
-	qemu_rootfs "$@" "nested-uml -m 256M -v /usr/local/bin/linux 'ptrace_vm_test >/tmp/t.out 2>&1
-		echo \"inner-status \$?\"; grep -E \"^(not ok|# Totals)\" /tmp/t.out'"
+# Our UML on a kernel under qemu (qemu-sysptvm) with the guest suite as
+# its command; print the UML's log and the command's output.
+uml_in_qemu() {	# RUN-IN-OPTIONS...
+	run_in qemu-sysptvm -v -M 256M "$@" -- 'ptrace_vm_test >/tmp/t.out 2>&1
+		echo "inner-status $?"; grep -E "^(not ok|# Totals)" /tmp/t.out' 2>&1
 }
 
 test_native_ptrace_vm_suite_on_patched_kernel() {
 	local out rc=0
-	out=$("${QEMU[@]}" --run 'ptrace_vm_test') || rc=$?
+	out=$(run_in qemu -- ptrace_vm_test) || rc=$?
 	report_tap host-native <<<"$out"
 	assert_eq 0 "$rc" "exit status of ptrace_vm_test on build/bzImage"
 }
 
 test_native_stock_kernel_fails_the_tag_cases() {
 	local out name failed
-	out=$("${QEMU[@]}" --kernel build/bzImage-stock --run 'ptrace_vm_test') || true
+	out=$(run_in qemu-stock -- ptrace_vm_test) || true
 	echo "$out"
-	failed=$(sed -n 's/^not ok [0-9]* ptrace_vm\.//p' <<<"$out")
+	failed=$(tap_failed <<<"$out")
 	grep -q '^ok ' <<<"$out" || fail "no passing case on build/bzImage-stock: did it run?"
 	for name in $PTRACE_VM_TAG_CASES; do
 		grep -qx "$name" <<<"$failed" || fail "$name should fail on the stock native kernel, but did not"
@@ -59,12 +59,20 @@ test_uml_on_stock_kernel_uses_sysemu() {
 	assert_contains "$out" "inner-status 0" "the guest suite in our UML on build/bzImage-stock"
 }
 
+# The contract of run_in under qemu: the command's status, its stdout and
+# its stderr apart (the second serial line).
 test_qemu_host_returns_the_status_and_names_its_cpu() {
-	local out rc=0
-	out=$("${QEMU[@]}" --run 'echo out-token; exit 7' 2>&1) || rc=$?
-	assert_eq 7 "$rc" "exit status of qemu-host.sh --run 'exit 7'"
-	assert_contains "$out" "out-token" "the command's output"
-	assert_contains "$out" "-cpu Haswell-noTSX" "the qemu command line it prints"
+	local out err rc=0 dir
+	dir=$(tmpdir)
+	run_in qemu -- 'echo out-token; echo err-token >&2; exit 7' >"$dir/out" 2>"$dir/err" || rc=$?
+	out=$(cat "$dir/out") err=$(cat "$dir/err")
+	rm -rf "$dir"
+	echo "$out"; echo "$err"
+	assert_eq 7 "$rc" "exit status of run-in qemu -- 'exit 7'"
+	assert_eq out-token "$out" "the command's stdout"
+	assert_contains "$err" "err-token" "the command's stderr"
+	assert_not_contains "$err" "out-token" "the command's stderr"
+	assert_contains "$err" "-cpu Haswell-noTSX" "the qemu command line it prints"
 	assert_contains "$("$TOP/scripts/qemu-host.sh" --help)" "qemu64 has no XSAVE" "--help"
 }
 
@@ -112,7 +120,8 @@ test_uml_on_patched_kernel_boot_parameters_give_their_modes() {
 # timeout: 900 s
 test_uml_nested_in_uml_on_patched_kernel() {
 	local out
-	out=$(qemu_rootfs --timeout 800 "nested-uml -m 512M -v /usr/local/bin/linux \"nested-uml -m 160M -v /usr/local/bin/linux 'echo inner-ok'\"") || true
+	out=$(run_in qemu-sysptvm -v -M 512M --timeout 800 -- \
+		"$(scripts/run-in.sh nested-sysptvm -v -M 160M --inner-command -- 'echo inner-ok') 2>&1" 2>&1) || true
 	echo "$out"
 	assert_eq 2 "$(grep -c "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)" <<<"$out")" \
 		"UMLs in sysptvm mode (the outer and the inner)"
@@ -124,7 +133,8 @@ test_uml_nested_in_uml_on_patched_kernel() {
 # timeout: 600 s
 test_uml_on_qemu64_takes_fxsave_and_keeps_fp_state() {
 	local out
-	out=$(qemu_rootfs --cpu qemu64 "grep -c -w xsave /proc/cpuinfo; nested-uml -v /usr/local/bin/linux 'fp_state_test >/tmp/t.out 2>&1; cat /tmp/t.out'") || true
+	out=$(run_in qemu-rootfs --cpu qemu64 -- "grep -c -w xsave /proc/cpuinfo
+		$(scripts/run-in.sh qemu-sysptvm -v --inner-command -- 'fp_state_test >/tmp/t.out 2>&1; cat /tmp/t.out') 2>&1") || true
 	echo "$out"
 	assert_eq 0 "$(head -n 1 <<<"$out")" "CPUs with xsave in /proc/cpuinfo under -cpu qemu64"
 	assert_contains "$out" "Checking the host's FP state for ptrace...FXSAVE (PTRACE_GETFPREGS), 512 bytes" \
@@ -137,7 +147,7 @@ test_uml_on_qemu64_takes_fxsave_and_keeps_fp_state() {
 # patched kernel (Debian's strace and gdb, from the image).
 test_native_strace_and_gdb_on_patched_kernel() {
 	local out
-	out=$(qemu_rootfs "$STRACE_CHECKS; gdb-stepi | tail -n 1") || true
+	out=$(run_in qemu-rootfs -- "$STRACE_CHECKS; gdb-stepi | tail -n 1" 2>&1) || true
 	echo "$out"
 	assert_strace_checks_pass "$out"
 	assert_contains "$out" "gdb-stepi: ok" "gdb stepi over a syscall natively"
@@ -153,8 +163,8 @@ NATIVE_KERNEL_TROUBLE='Oops|BUG:|WARNING:|Kernel panic|general protection fault.
 # timeout: 600 s
 test_native_fuzz_leaves_patched_kernel_clean() {
 	local out
-	out=$("${QEMU[@]}" --run "ptrace_fuzz -t 8 -s 1 && ptrace_fuzz -t 8 -s 2 -u 65534 &&
-		echo still-alive; dmesg | grep -E '$NATIVE_KERNEL_TROUBLE' | sed 's/^/kernel-trouble: /'") || true
+	out=$(run_in qemu -- "ptrace_fuzz -t 8 -s 1 && ptrace_fuzz -t 8 -s 2 -u 65534 &&
+		echo still-alive; dmesg | grep -E '$NATIVE_KERNEL_TROUBLE' | sed 's/^/kernel-trouble: /'" 2>&1) || true
 	echo "$out"
 	assert_contains "$out" "fuzz: seed=1" "the root fuzz run"
 	assert_contains "$out" "fuzz: seed=2" "the unprivileged fuzz run"

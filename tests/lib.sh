@@ -8,9 +8,14 @@ TOP=$(pwd)
 # The one place that knows the cache and the series: the build's helpers.
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
+# boot.sh itself, for the tests of its own contract; the others run their
+# commands through run_in (below).
 BOOT=("$TOP/boot.sh" --no-build)
 # The runner's own test boots a stand-in kernel through the suites.
 [ -z "${SYSPTVM_TEST_KERNEL:-}" ] || BOOT+=(--kernel "$SYSPTVM_TEST_KERNEL")
+# The test's log (the runner sends the test's stderr there), for lines
+# that say what the test did.
+exec {TEST_LOG_FD}>&2
 # Upper bound for one guest boot in a test; far above the normal ~10 s.
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}
 
@@ -51,26 +56,50 @@ run_case() {	# NAME FUNCTION [ARGS...]
 	fi
 }
 
-# guest_run [BOOT-OPTIONS...] CMD: boot, run CMD, print its stdout.  The
-# status is CMD's; stderr goes to the test log.
-guest_run() {
-	guest_run_args "" "$@"
+# run_in PLACE [OPTIONS] -- CMD: CMD in PLACE, through the one layer that
+# runs a command anywhere (scripts/run-in.sh: the places, its options and
+# its contract: CMD's stdout and stderr apart, CMD's status, 124 on the
+# time-out, 125 when CMD did not run to its end).  A UML place boots
+# SYSPTVM_TEST_KERNEL instead of build/linux when it is set; the time-out
+# is BOOT_TIMEOUT for a UML place and 540 s under qemu (below a test's 600
+# s, so that a guest that hangs still shows its output), unless given.
+run_in() {	# PLACE [OPTIONS...] -- CMD
+	local place=$1 opts=()
+	shift
+	case "$place" in
+	qemu*) opts+=(--timeout 540) ;;
+	*) opts+=(--timeout "$BOOT_TIMEOUT") ;;
+	esac
+	case "$place" in
+	*stock*|qemu*) ;;
+	*) [ -z "${SYSPTVM_TEST_KERNEL:-}" ] || opts+=(--kernel "$SYSPTVM_TEST_KERNEL") ;;
+	esac
+	# To the test's log, not to a stderr that the test may be reading.
+	echo "+ run-in $place ${*:1:$#-1} '${*: -1}'" >&"$TEST_LOG_FD"
+	"$TOP/scripts/run-in.sh" "$place" "${opts[@]}" "$@"
 }
-# guest_run_args KERNEL-ARGS [BOOT-OPTIONS...] CMD: guest_run, with
-# KERNEL-ARGS (one word list) on the kernel command line.
-guest_run_args() {
-	local args=$1 cmd=${*: -1}
-	local opts=("${@:2:$#-2}") kargs
-	read -ra kargs <<<"$args"
-	echo "+ boot.sh ${opts[*]} --run '$cmd' $args" >&2
-	"${BOOT[@]}" --timeout "$BOOT_TIMEOUT" "${opts[@]}" --run "$cmd" "${kargs[@]}"
+# run_in, with CMD's stdout in the variable OUT and its stderr (and the
+# consoles, with -v) in ERR.  Its status is run_in's.
+# shellcheck disable=SC2034 # out_var, err_var: the caller's, by name
+run_in_apart() {	# OUT ERR PLACE [OPTIONS...] -- CMD
+	local -n out_var=$1 err_var=$2
+	local f rc=0
+	f=$(mktemp)
+	out_var=$(run_in "${@:3}" 2>"$f") || rc=$?
+	err_var=$(cat "$f")
+	rm -f "$f"
+	return "$rc"
+}
+# guest_run [OPTIONS...] CMD: CMD in our UML on this machine (run_in uml).
+guest_run() {
+	run_in uml "${@:1:$#-1}" -- "${*: -1}"
 }
 
-# Boot with KERNEL-ARGS (768M), run CMD; it must succeed and print a line
-# that matches EXTENDED-REGEX.
-guest_output_matches() {	# KERNEL-ARGS CMD EXTENDED-REGEX WHAT
+# Run CMD in PLACE (768M; a nested UML 384M); it must succeed and print a
+# line that matches EXTENDED-REGEX.
+guest_output_matches() {	# PLACE CMD EXTENDED-REGEX WHAT
 	local out
-	out=$(guest_run_args "$1" -m 768M "$2") || fail "$4: $out"
+	out=$(run_in "$1" -m 768M -M 384M -- "$2") || fail "$4: $out"
 	echo "$out"
 	assert_matches "$out" "$3" "$4"
 }
@@ -110,21 +139,37 @@ tags_are_per_thread
 unprivileged_own_tracee_accepts_every_tag
 undefined_tag_is_refused_and_changes_nothing"
 
-# Report the results of a kselftest TAP run (stdin) as cases of the current
-# test, named PREFIX/TEST.  Prints the TAP too.  Fails when no case was found.
+# The one TAP reader, for every test that reads TAP: the guest suites, the
+# kernel's selftests (run-selftests' output), fpregs32_test.  TAP on stdin
+# -> "NAME VERDICT" lines in order, VERDICT ok, FAIL or skip (a SKIP
+# directive).  NAME is the description up to its directive, spaces made
+# underscores, without the kselftest harness's fixture ("global.") unless
+# --keep-fixture.  run-selftests' lines "=== DIR/PROGRAM" put PROGRAM/
+# before the names that follow, and "=== DIR/PROGRAM exit N" is the case
+# PROGRAM/exit-status (peeksiginfo and sud_benchmark have no TAP).
+tap_verdicts() {	# [--keep-fixture]
+	awk -v keep="$([ "${1:-}" = --keep-fixture ] && echo 1 || echo 0)" '
+		/^=== [a-z0-9_]+\/[a-z0-9_]+ exit [0-9]+$/ { p = $2; sub(/^[^\/]*\//, "", p)
+			print p "/exit-status", ($4 == 0) ? "ok" : "FAIL"; next }
+		/^=== [a-z0-9_]+\/[a-z0-9_]+$/ { p = $2; sub(/^[^\/]*\//, "", p); prefix = p "/"; next }
+		/^(not )?ok [0-9]+ / { v = ($1 == "ok") ? "ok" : "FAIL"; if ($0 ~ /# SKIP/) v = "skip"
+			sub(/^(not )?ok [0-9]+ /, ""); sub(/ *#.*/, ""); gsub(/ /, "_")
+			if (!keep) sub(/^[A-Za-z0-9_]+\./, "")
+			print prefix $0, v }'
+}
+# The names of the cases that failed, from TAP on stdin.
+tap_failed() {
+	tap_verdicts | awk '$2 == "FAIL" { print $1 }'
+}
+# Report the results of a TAP run (stdin) as cases of the current test,
+# named PREFIX/NAME.  Prints the TAP too.  Fails when no case was found.
 report_tap() {	# PREFIX
-	local prefix=$1 line n=0 name
-	while IFS= read -r line; do
-		printf '%s\n' "$line"
-		case "$line" in
-		"ok "*"# SKIP"*) name=${line#ok * }; echo "skip $prefix/${name#*.}" ;;
-		"ok "*) name=${line#ok * }; echo "ok $prefix/${name#*.}" ;;
-		"not ok "*) name=${line#not ok * }; echo "FAIL $prefix/${name#*.}" ;;
-		*) continue ;;
-		esac >>"$SYSPTVM_SUBRESULTS"
-		n=$((n + 1))
-	done
-	[ "$n" -gt 0 ] || fail "no TAP results from $prefix"
+	local tap verdicts
+	tap=$(cat)
+	printf '%s\n' "$tap"
+	verdicts=$(tap_verdicts <<<"$tap")
+	[ -n "$verdicts" ] || fail "no TAP results from $1"
+	awk -v p="$1" '{ print $2, p "/" $1 }' <<<"$verdicts" >>"$SYSPTVM_SUBRESULTS"
 }
 assert_matches() {	# HAYSTACK EXTENDED-REGEX WHAT
 	grep -qE -- "$2" <<<"$1" || fail "$3: no line matches /$2/ in: $(printf '%s' "$1" | head -c 2000)"
@@ -244,15 +289,6 @@ assert_strace_checks_pass() {	# OUTPUT
 	assert_matches "$out" 'close\(7\) += -1 EBADF \(Bad file descriptor\)$' "close of a closed fd"
 }
 
-# scripts/qemu-host.sh: build/bzImage (or --kernel) under qemu, natively.
-# Its time-out is below the tests' (600 s by default), so that a guest that
-# hangs still shows its output.
-QEMU=("$TOP/scripts/qemu-host.sh" --timeout 540)
-# In the guests' image (qemu-host.sh --rootfs), natively on the kernel.
-qemu_rootfs() {	# [QEMU-OPTIONS...] CMD
-	"${QEMU[@]}" --rootfs "${@:1:$#-1}" --run "${*: -1}"
-}
-
 # Our UML on build/bzImage, booted by nested-uml (tests/guest/) from the
 # image, once for each COMBINATION of boot parameters ("" for none): its
 # boot lines are those of the specification (expected_boot_lines).  With
@@ -264,9 +300,10 @@ boot_parameter_matrix() {	# CHECKS COMBINATION...
 	for combo; do
 		cmd='echo booted'
 		[ "$checks" = 0 ] || cmd=$IN_MODE_CHECKS
-		script+="echo '=== combination: ${combo:-defaults}'; nested-uml -m 256M -v /usr/local/bin/linux '$cmd' $combo;"$'\n'
+		script+="echo '=== combination: ${combo:-defaults}'; $("$TOP/scripts/run-in.sh" qemu-sysptvm \
+			-v -M 256M -a "$combo" --inner-command -- "$cmd") 2>&1"$'\n'
 	done
-	out=$(qemu_rootfs --timeout $((120 + $# * (checks ? 130 : 30))) "$script") || true
+	out=$(run_in qemu-rootfs --timeout $((120 + $# * (checks ? 130 : 30))) -- "$script") || true
 	echo "$out"
 	for combo; do
 		part=$(sed -n "/^=== combination: ${combo:-defaults}\$/,/^=== combination/p" <<<"$out")
@@ -291,13 +328,9 @@ SELFTEST_DIR=$TOP/build/selftests
 SELFTEST_SKIP=seccomp/seccomp_benchmark
 SELFTEST_RUN="run-selftests -t 400 -x $SELFTEST_SKIP"
 # run-selftests' output -> "PROGRAM/CASE VERDICT" lines, VERDICT ok, FAIL
-# or skip, in the order run; each program's exit status is a case too
-# (PROGRAM/exit-status: peeksiginfo and sud_benchmark have no TAP).
+# or skip, in the order run (the TAP reader, fixtures kept).
 selftest_parse() {
-	awk '/^=== [a-z_]+\/[a-z_]+ exit [0-9]+$/ { sub(/^[a-z_]+\//, "", $2); print $2 "/exit-status", ($4 == 0) ? "ok" : "FAIL"; next }
-		/^=== [a-z_]+\/[a-z_]+$/ { t = $2; sub(/^[a-z_]+\//, "", t) }
-		/^(not )?ok [0-9]+ / { v = ($1 == "ok") ? "ok" : "FAIL"; if ($0 ~ /# SKIP/) v = "skip"
-			sub(/^(not )?ok [0-9]+ /, ""); sub(/ #.*/, ""); gsub(/ /, "_"); print t "/" $0, v }'
+	tap_verdicts --keep-fixture
 }
 # Verdict lines -> "PROGRAM pass N fail N skip N" per program, in order.
 selftest_totals() {
@@ -314,14 +347,14 @@ selftest_totals() {
 selftest_reference() {
 	local dir key ref
 	dir=$SYSPTVM_CACHE/selftest-reference
-	key=$( (echo "$SELFTEST_RUN"; cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh host/init
+	key=$( (echo "$SELFTEST_RUN"; cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh scripts/run-in.sh host/init
 		cd "$SELFTEST_DIR" && while read -r p; do echo "$p"; cat "$p"; done <programs) |
 		sha256sum | cut -c1-16)
 	ref=$dir/$key.txt
 	if [ ! -e "$ref" ]; then
 		mkdir -p "$dir"
-		{ "${QEMU[@]}" --kernel build/bzImage-stock --share "$SELFTEST_DIR:/selftests" \
-			--run "$SELFTEST_RUN" || true; } | tee "$dir/$key.log" | selftest_parse >"$ref.new"
+		{ run_in qemu-stock --share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" 2>&1 || true; } |
+			tee "$dir/$key.log" | selftest_parse >"$ref.new"
 		[ "$(grep -c ' ok$' "$ref.new")" -gt 50 ] ||
 			fail "too few passing selftest cases natively on build/bzImage-stock: did they run? ($dir/$key.log)"
 		mv "$ref.new" "$ref"

@@ -14,7 +14,7 @@ host_has_tags() {
 outer_combination() {	# HOST-TAGS [PARAMS...]
 	local tags=$1 out line
 	shift
-	out=$(guest_run_args "$*" -v "$IN_MODE_CHECKS" 2>&1)
+	out=$(run_in uml -a "$*" -v -- "$IN_MODE_CHECKS" 2>&1)
 	while IFS= read -r line; do
 		assert_contains "$out" "$line" "the boot log with '$*'"
 	done < <(expected_boot_lines "$tags" 1 "$@")
@@ -42,7 +42,7 @@ test_outer_probe_agrees_with_the_host() {
 	else
 		want="Checking ptrace new tags for syscall emulation...unsupported"
 	fi
-	out=$("${BOOT[@]}" --timeout "$BOOT_TIMEOUT" -v --run true 2>&1)
+	out=$(run_in uml -v -- true 2>&1)
 	assert_contains "$out" "$want" "the outer probe on $(uname -r)"
 	case "$want" in
 	*unsupported) assert_contains "$out" "$SYSEMU_LINE (the host lacks the PTRACE_VM tags)" "the mode" ;;
@@ -57,28 +57,33 @@ test_outer_probe_agrees_with_the_host() {
 # (32) in the SYSEMU probe, then PTRACE_GETEVENTMSG (0x4201) in the probe
 # that run-time switching needs.  On linux-stock, whose probes print
 # "missing" and nothing more, it fails.
-test_failed_probes_say_what_failed() {
-	local shim out tags=0 why_sysptvm="the host lacks the PTRACE_VM tags"
-	host_has_tags && tags=1
-	shim=$(test_tool_path refuse_ptrace.so)
-	out=$(LD_PRELOAD=$shim SYSPTVM_REFUSE_PTRACE=32 \
-		guest_run -v 'cat /proc/sysemu' 2>&1) || true
+# Boot with the ptrace request REQUEST refused, run CMD, print what came;
+# the probe's line must be PROBE-LINE, and a line must say what failed.
+boot_with_a_refused_request() {	# REQUEST CMD PROBE-LINE FAILED-LINE
+	local out
+	out=$(LD_PRELOAD=$(test_tool_path refuse_ptrace.so) SYSPTVM_REFUSE_PTRACE=$1 \
+		run_in uml -v -- "$2" 2>&1) || true
 	echo "$out"
-	assert_contains "$out" "Checking syscall emulation for ptrace...missing" "the SYSEMU probe"
-	assert_contains "$out" "check_sysemu: the probe failed: PTRACE_SYSEMU_SINGLESTEP failed, errno = 1" \
-		"the line that says what failed"
+	assert_contains "$out" "$3" "the probe's line with request $1 refused"
+	assert_contains "$out" "$4" "the line that says what failed"
+}
+test_failed_probes_say_what_failed() {
+	local out tags=0 why_sysptvm="the host lacks the PTRACE_VM tags"
+	host_has_tags && tags=1
+	out=$(boot_with_a_refused_request 32 'cat /proc/sysemu' \
+		"Checking syscall emulation for ptrace...missing" \
+		"check_sysemu: the probe failed: PTRACE_SYSEMU_SINGLESTEP failed, errno = 1") || fail "$out"
+	echo "$out"
 	if [ "$tags" = 1 ]; then
 		assert_contains "$out" "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)" "the mode"
 	else
 		assert_contains "$out" "$PTRACE_LINE (sysptvm: $why_sysptvm; sysemu: its probe failed)" "the mode"
 	fi
 
-	out=$(LD_PRELOAD=$shim SYSPTVM_REFUSE_PTRACE=16897 \
-		guest_run -v 'write_errno /proc/sysemu -s 0; cat /proc/sysemu' 2>&1) || true
+	out=$(boot_with_a_refused_request 16897 'write_errno /proc/sysemu -s 0; cat /proc/sysemu' \
+		"Checking that ptrace names syscall-entry and exit stops...missing" \
+		"check_stop_names: the probe failed: PTRACE_GETEVENTMSG failed, errno = 1") || fail "$out"
 	echo "$out"
-	assert_contains "$out" "Checking that ptrace names syscall-entry and exit stops...missing" "the probe of stop names"
-	assert_contains "$out" "check_stop_names: the probe failed: PTRACE_GETEVENTMSG failed, errno = 1" \
-		"the line that says what failed"
 	assert_contains "$out" $'write: EOPNOTSUPP\n1' "0 to /proc/sysemu without run-time switching"
 }
 
@@ -95,7 +100,7 @@ test_help_lists_the_parameters() {
 
 test_nested_ours_uses_sysptvm_and_passes_suite() {
 	local out
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "ptrace_vm_test >/tmp/t.out 2>&1; grep Totals /tmp/t.out"')
+	out=$(run_in nested-sysptvm -m 768M -v -- 'ptrace_vm_test >/tmp/t.out 2>&1; grep Totals /tmp/t.out' 2>&1)
 	assert_contains "$out" "Checking ptrace new tags for syscall emulation...OK" "the inner probe"
 	assert_contains "$out" "$SYSPTVM_LINE (the host supports the PTRACE_VM tags)" "the inner mode"
 	assert_matches "$out" '^# Totals: pass:[1-9][0-9]* fail:0 ' "the guest suite inside the inner UML"
@@ -103,7 +108,7 @@ test_nested_ours_uses_sysptvm_and_passes_suite() {
 
 test_nested_nosysptvm_uses_sysemu() {
 	local out
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "ptrace_vm_test >/tmp/t.out 2>&1; grep Totals /tmp/t.out" nosysptvm')
+	out=$(run_in nested-sysptvm -m 768M -v -a nosysptvm -- 'ptrace_vm_test >/tmp/t.out 2>&1; grep Totals /tmp/t.out' 2>&1)
 	assert_contains "$out" "Checking ptrace new tags for syscall emulation...(disabled)" "the inner probe"
 	assert_contains "$out" "$SYSEMU_LINE (disabled by nosysptvm)" "the inner mode"
 	assert_matches "$out" '^# Totals: pass:[1-9][0-9]* fail:0 ' "the guest suite inside the inner UML"
@@ -111,7 +116,7 @@ test_nested_nosysptvm_uses_sysemu() {
 
 test_nested_usesysemu_uses_sysemu() {
 	local out
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "echo inner-ok" usesysemu')
+	out=$(run_in nested-sysemu -m 768M -v -- 'echo inner-ok' 2>&1)
 	assert_contains "$out" "Checking ptrace new tags for syscall emulation...OK" "the inner probe"
 	assert_contains "$out" "$SYSEMU_LINE (usesysemu)" "the inner mode"
 	assert_contains "$out" "inner-ok" "the inner command"
@@ -119,7 +124,7 @@ test_nested_usesysemu_uses_sysemu() {
 
 test_parameter_with_a_value_is_warned_and_ignored() {
 	local out
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "echo inner-ok" nosysptvm=3')
+	out=$(run_in nested-sysptvm -m 768M -v -a nosysptvm=3 -- 'echo inner-ok' 2>&1)
 	assert_contains "$out" "nosysptvm takes no value, ignoring 'nosysptvm=3'" "the warning"
 	assert_contains "$out" "$SYSPTVM_LINE" "the mode (the parameter was ignored)"
 	assert_contains "$out" "inner-ok" "the inner command"
@@ -131,7 +136,7 @@ test_nested_shell_pipeline_survives() {
 	# and segfault; for stock and ours inside ours alike.
 	local out kernel
 	for kernel in /usr/local/bin/linux /usr/local/bin/linux-stock; do
-		out=$(guest_run -m 768M "nested-uml $kernel 'ls / | grep -c ^usr\$'")
+		out=$(run_in nested-sysptvm -m 768M --inner "$kernel" -- 'ls / | grep -c ^usr$')
 		assert_eq 1 "$(tail -n1 <<<"$out")" "ls / | grep -c ^usr\$ inside $kernel"
 	done
 }
@@ -183,7 +188,7 @@ test_proc_switches_switch_and_respect_parameters() {
 	assert_contains "$out" $'sysemu 1+newline: ok\nstate: 0 1' "1 and a newline to /proc/sysemu"
 	assert_contains "$out" $'sysemu 1-again: ok\nstate: 0 1' "1 to /proc/sysemu again"
 
-	out=$(guest_run_args "nosysemu nosysptvm" "$PROC_WRITE w sysemu 1 -s 1; w sysptvm 1 -s 1; w sysemu 0 -s 0")
+	out=$(run_in ptrace -- "$PROC_WRITE w sysemu 1 -s 1; w sysptvm 1 -s 1; w sysemu 0 -s 0")
 	echo "$out"
 	assert_contains "$out" $'sysemu 1: write: EOPNOTSUPP\nstate: 0 0' "1 to /proc/sysemu after nosysemu"
 	assert_contains "$out" $'sysptvm 1: write: EOPNOTSUPP\nstate: 0 0' "1 to /proc/sysptvm after nosysptvm"
@@ -204,7 +209,7 @@ test_outer_toggle_under_load() {
 
 test_nested_ptrace_mode_by_parameters() {
 	local out
-	out=$(guest_run -m 768M "nested-uml -v /usr/local/bin/linux '$IN_MODE_CHECKS' nosysptvm nosysemu")
+	out=$(run_in nested-ptrace -m 768M -v -- "$IN_MODE_CHECKS" 2>&1)
 	while IFS= read -r line; do
 		assert_contains "$out" "$line" "the inner boot log"
 	done < <(expected_boot_lines 1 1 nosysptvm nosysemu)
@@ -215,13 +220,14 @@ test_nested_ptrace_mode_by_parameters() {
 # are tested here, in one boot.
 # timeout: 900 s
 test_nested_modes_switched_through_proc() {
-	local out BOOT_TIMEOUT=600 checks="$IN_MODE_CHECKS; $FP_EVERY_MODE_CHECKS"
+	# shellcheck disable=SC2034 # BOOT_TIMEOUT: read by run_in
+	local out BOOT_TIMEOUT=800 checks="$IN_MODE_CHECKS; $FP_EVERY_MODE_CHECKS"
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	out=$(guest_run -m 768M "nested-uml /usr/local/bin/linux '
+	out=$(run_in nested-sysptvm -m 768M -- "
 		echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks
 		echo 0 >/proc/sysptvm; echo mode sysemu: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks
 		echo 0 >/proc/sysemu; echo mode ptrace: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks
-		echo 1 >/proc/sysptvm; echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks'")
+		echo 1 >/proc/sysptvm; echo mode sysptvm: \$(cat /proc/sysptvm) \$(cat /proc/sysemu); $checks" 2>&1)
 	echo "$out"
 	fp_checks_pass "$out" "in the nested UML"
 	assert_eq 4 "$(grep -c '^fp_state_test status 0$' <<<"$out")" "fp_state_test runs that passed in the inner UML"
@@ -237,11 +243,12 @@ test_nested_modes_switched_through_proc() {
 }
 
 test_ours_in_stock_uses_ptrace_mode() {
-	local out
+	local out log
 	# Stock 6.12 gives its processes neither PTRACE_SYSEMU nor the tags.
-	out=$(guest_run -k build/linux-stock -m 768M "nested-uml -v /usr/local/bin/linux 'echo inner-ok; ls / | grep -c ^usr\$'")
+	run_in_apart out log nested-in-stock -m 768M -v -- 'echo inner-ok; ls / | grep -c ^usr$'
+	echo "$log"; echo "$out"
 	while IFS= read -r line; do
-		assert_contains "$out" "$line" "the boot log of ours inside stock"
+		assert_contains "$log" "$line" "the boot log of ours inside stock"
 	done < <(expected_boot_lines 0 0)
 	assert_contains "$out" "inner-ok" "the command inside ours inside stock"
 	assert_eq 1 "$(tail -n 1 <<<"$out")" "ls / | grep -c ^usr\$ inside ours inside stock"
@@ -255,11 +262,11 @@ USER_LOOP='TIMEFORMAT="%U %S"; { time (i=0; while [ $i -lt 300000 ]; do i=$((i +
 # counts every tick of a process as system time, and fails the check.
 test_user_time_is_counted_as_user_time() {
 	local mode out user sys
-	for mode in usesysemu "nosysptvm nosysemu" stock; do
+	for mode in sysemu ptrace stock; do
 		if [ "$mode" = stock ]; then
-			out=$(guest_run -k build/linux-stock "$USER_LOOP")
+			out=$(run_in stock -- "$USER_LOOP")
 		else
-			out=$(guest_run_args "$mode" "$USER_LOOP")
+			out=$(run_in "$mode" -- "$USER_LOOP")
 		fi
 		read -r user sys <<<"$(tail -n 1 <<<"$out")"
 		echo "$mode: user $user s, sys $sys s"

@@ -28,8 +28,8 @@ test_guest_suite_fails_on_stock_where_it_must() {
 	local out failed passed name
 	out=$(guest_run --kernel build/linux-stock 'ptrace_vm_test') || true
 	echo "$out"
-	failed=$(sed -n 's/^not ok [0-9]* \([a-z0-9_]*\.\)\{0,1\}\([a-z0-9_]*\).*/\2/p' <<<"$out" | sort)
-	passed=$(sed -n 's/^ok [0-9]* \([a-z0-9_]*\.\)\{0,1\}\([a-z0-9_]*\).*/\2/p' <<<"$out" | sort)
+	failed=$(tap_failed <<<"$out" | sort)
+	passed=$(tap_verdicts <<<"$out" | awk '$2 == "ok" { print $1 }' | sort)
 	echo "failing on stock: $(echo "$failed" | tr '\n' ' ')"
 	[ -n "$passed$failed" ] || fail "no TAP results from linux-stock"
 	while read -r name; do
@@ -59,7 +59,7 @@ test_gdb_stepi_over_syscall() {
 
 test_nested_stock_uml_in_ours() {
 	local out
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux-stock "echo inner-ok; uname -r"')
+	out=$(run_in nested-sysptvm -m 768M -v --inner /usr/local/bin/linux-stock -- 'echo inner-ok; uname -r' 2>&1)
 	assert_contains "$out" "Checking syscall emulation for ptrace...OK" "the inner probe"
 	assert_contains "$out" "inner-ok" "the inner command's output"
 }
@@ -68,14 +68,14 @@ test_nested_debian_uml_in_ours() {
 	local out
 	# Debian's 6.1 sets the FS base of its processes with
 	# PTRACE_ARCH_PRCTL, which set the tracer's own before patch 0006.
-	out=$(guest_run -m 768M 'nested-uml -v /usr/bin/linux.uml "echo inner-ok; uname -r"')
+	out=$(run_in nested-sysptvm -m 768M -v --inner /usr/bin/linux.uml -- 'echo inner-ok; uname -r' 2>&1)
 	assert_contains "$out" "inner-ok" "the inner command's output"
 	assert_contains "$out" "6.1." "the inner kernel's release"
 }
 
 test_nested_ours_in_ours() {
 	local out
-	out=$(guest_run -m 768M 'nested-uml -v /usr/local/bin/linux "echo inner-ok; uname -r"')
+	out=$(run_in nested-sysptvm -m 768M -v -- 'echo inner-ok; uname -r' 2>&1)
 	assert_contains "$out" "Checking syscall emulation for ptrace...OK" "the inner probe"
 	assert_contains "$out" "inner-ok" "the inner command's output"
 	assert_contains "$out" "-sysptvm+" "the inner kernel is ours (uname -r)"
@@ -141,17 +141,17 @@ test_proc_pid_syscall_of_a_blocked_process() {
 # passed (tests/guest/syscall_info_test.c): natively as the reference, in
 # the guest in sysemu and ptrace mode, and in a UML nested in ours
 # (sysptvm).  On linux-stock the request fails with EIO.
-syscall_info_case() {	# KERNEL-ARGS CMD
-	guest_output_matches "$1" "$2" '^ok 1 global\.syscall_info_at_every_kind_of_stop$' "syscall_info_test with '$1'"
+syscall_info_case() {	# PLACE
+	guest_output_matches "$1" syscall_info_test '^ok 1 global\.syscall_info_at_every_kind_of_stop$' "syscall_info_test in $1"
 }
 # timeout: 400 s
 test_ptrace_get_syscall_info_at_every_stop() {
 	local out
 	out=$(build/guest/bin/syscall_info_test 2>&1) || fail "natively (the reference): $out"
 	echo "natively on $(uname -r): $out"
-	run_case sysemu syscall_info_case "" syscall_info_test
-	run_case ptrace syscall_info_case "nosysptvm nosysemu" syscall_info_test
-	run_case nested-sysptvm syscall_info_case "" "nested-uml /usr/local/bin/linux syscall_info_test"
+	run_case sysemu syscall_info_case sysemu
+	run_case ptrace syscall_info_case ptrace
+	run_case nested-sysptvm syscall_info_case nested-sysptvm
 }
 test_ptrace_get_syscall_info_fails_on_stock() {
 	local out

@@ -7,12 +7,9 @@
 # differences that are expected, each with its reason; a difference that is
 # not listed fails, and so does a listed one that is gone.
 #
-# The guest reaches build/selftests through hostfs; a nested UML sees it
-# through its hostfs root.
+# The guest reaches build/selftests through hostfs (run_in --share); a
+# nested UML sees it through its hostfs root.
 SELFTEST_EXPECTED=tests/selftests.expected
-selftest_mount() {	# the guest command that makes /selftests
-	echo "mkdir -p /selftests && mount -t hostfs none /selftests -o $SELFTEST_DIR"
-}
 
 # PLACE VERDICTS REFERENCE: one subresult per program, with its TAP totals
 # beside the reference's and the differences, then one per listed
@@ -51,10 +48,11 @@ selftest_compare() {	# PLACE VERDICTS REFERENCE [RAW-OUTPUT]
 		echo "FAIL selftests/$place/listed:$name (listed as '$o' here and '$r' natively, but it is not)"
 	done >>"$SYSPTVM_SUBRESULTS"
 }
-# Boot one place in the background: DIR/PLACE.out (the command's output)
-# and DIR/PLACE.console (the outer UML's console).
-selftest_boot() {	# DIR PLACE KERNEL-ARGS CMD
-	guest_run_args "$3" -m 768M -v "$(selftest_mount) && $4" \
+# Run CMD in one place in the background, build/selftests at /selftests:
+# DIR/PLACE.out (the command's output) and DIR/PLACE.console (every
+# console, the outer UML's and a nested one's).
+selftest_boot() {	# DIR PLACE CMD
+	run_in "$2" -m 768M -M 384M -V --share "$SELFTEST_DIR:/selftests" -- "$3" \
 		>"$1/$2.out" 2>"$1/$2.console" </dev/null || true
 }
 selftest_mode_is() {	# TEXT MODE-LINE PLACE
@@ -68,10 +66,9 @@ selftest_check() {	# DIR PLACE MODE-LINE REFERENCE
 	local out console where
 	out=$(cat "$1/$2.out") console=$(cat "$1/$2.console")
 	echo "=== $2: console"; echo "$console"; echo "=== $2: output"; echo "$out"
-	# Nested, the inner UML's boot log is in the output; the outer's is on
-	# the console.
-	where=$console
-	[ "${2#nested}" = "$2" ] || where=$out
+	# Nested, the inner UML's boot log follows the outer's on the console:
+	# the last mode line is the inner one's.
+	where=$(grep 'Driving processes with' <<<"$console" | tail -n 1)
 	run_case "selftests/$2/mode" selftest_mode_is "$where" "$3" "$2"
 	run_case "selftests/$2/console" selftest_console_is_quiet "$console" "$2"
 	selftest_compare "$2" "$(selftest_parse <<<"$out")" "$4" "$out"
@@ -92,10 +89,9 @@ test_selftests_in_every_mode() {
 	local dir ref out prog missing run
 	ref=$(selftest_reference)
 	dir=$(tmpdir)
-	selftest_boot "$dir" sysemu "" "$SELFTEST_RUN" &
-	selftest_boot "$dir" ptrace "nosysptvm nosysemu" "$SELFTEST_RUN" &
-	BOOT_TIMEOUT=1100 selftest_boot "$dir" nested-sysptvm "" \
-		"nested-uml -m 384M -v /usr/local/bin/linux '$SELFTEST_RUN'" &
+	selftest_boot "$dir" sysemu "$SELFTEST_RUN" &
+	selftest_boot "$dir" ptrace "$SELFTEST_RUN" &
+	BOOT_TIMEOUT=1100 selftest_boot "$dir" nested-sysptvm "$SELFTEST_RUN" &
 	if [ "$(id -u)" = 0 ]; then
 		read -ra run <<<"$SELFTEST_RUN"
 		sh "build/guest/bin/${run[0]}" -d "$SELFTEST_DIR" "${run[@]:1}" \
@@ -128,7 +124,7 @@ test_selftests_in_every_mode() {
 test_selftests_comparison_fails_on_stock() {
 	local out ref results progs="ptrace/get_set_sud syscall_user_dispatch/sud_test"
 	ref=$(selftest_reference | grep -E '^(get_set_sud|sud_test)/')
-	out=$(guest_run --kernel build/linux-stock "$(selftest_mount) && run-selftests $progs") || true
+	out=$(run_in stock --share "$SELFTEST_DIR:/selftests" -- "run-selftests $progs") || true
 	echo "$out"
 	results=$(tmpdir)/results
 	(SYSPTVM_SUBRESULTS=$results selftest_compare stock "$(selftest_parse <<<"$out")" "$ref")

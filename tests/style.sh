@@ -70,7 +70,7 @@ test_help_prints_the_usage_text_and_no_code() {
 			echo "$f --help prints code: $(grep -m1 -E "$code" <<<"$out")"
 			bad=$((bad + 1))
 		fi
-	done < <(grep -lE -- '-h\|--help\)' scripts/*.sh tests/run boot.sh)
+	done < <(grep -lE -- '-h\|--help[|)]' scripts/*.sh tests/run boot.sh tests/guest/*.sh)
 	[ "$n" -ge 8 ] || fail "found only $n scripts with --help"
 	echo "$n scripts' --help checked"
 	assert_eq 0 "$bad" "scripts whose --help prints code"

@@ -15,7 +15,7 @@ test_uml_on_patched_kernel_every_boot_parameter_combination() {
 # timeout: 900 s
 test_uml_on_patched_kernel_switches_modes_under_load() {
 	local out rc=0
-	out=$(qemu_rootfs --timeout 800 "nested-uml -m 256M /usr/local/bin/linux 'toggle-load -f 300 -n 2'") || rc=$?
+	out=$(run_in qemu-sysptvm -M 256M --timeout 800 -- 'toggle-load -f 300 -n 2' 2>&1) || rc=$?
 	echo "$out"
 	assert_contains "$out" "cycling through 3 mode(s): sysptvm sysemu ptrace" "the modes on build/bzImage"
 	assert_toggle_load_passed "$out" "$rc" 300 "in our UML on build/bzImage"
@@ -30,7 +30,7 @@ test_uml_on_patched_kernel_switches_modes_under_load() {
 test_native_selftests_same_on_patched_and_stock() {
 	local ours stock name verdict theirs
 	stock=$(selftest_reference)
-	ours=$({ "${QEMU[@]}" --share "$SELFTEST_DIR:/selftests" --run "$SELFTEST_RUN" || true; } | selftest_parse)
+	ours=$({ run_in qemu --share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" 2>&1 || true; } | selftest_parse)
 	echo "$ours"
 	[ "$(wc -l <<<"$ours")" = "$(wc -l <<<"$stock")" ] ||
 		echo "FAIL native-selftests/case-count ($(wc -l <<<"$ours") on build/bzImage, $(wc -l <<<"$stock") on stock)" >>"$SYSPTVM_SUBRESULTS"

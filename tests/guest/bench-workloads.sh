@@ -14,7 +14,7 @@ scale=full
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-s) scale=$2; shift 2 ;;
-	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	-*) echo "usage: bench-workloads [-s full|quick|smoke] [WORKLOAD...]" >&2; exit 2 ;;
 	*) break ;;
 	esac

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-t) limit=$2; shift 2 ;;
 	-w) watch=$2; shift 2 ;;
-	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done

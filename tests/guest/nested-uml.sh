@@ -2,13 +2,14 @@
 # Run a UML inside this guest: nested-uml [-m MEM] [-u UMID] [-t SECONDS] [-v] KERNEL CMD [KERNEL-ARGS...]
 #
 # The inner kernel gets this guest's / as its root through hostfs, runs CMD
-# (bash -c) as its init, and powers off.  Prints the inner boot log (with -v,
-# or when the command's status cannot be read) and CMD's output; exits with
-# CMD's status, or 125 when the inner system did not run it to the end.
-# -u names the inner UML (umid=UMID on its command line; nested-PID else).
-# -t kills the inner UML after SECONDS (default 600).  An inner UML that
-# ran CMD but then exited with a non-zero status is named on stderr, with
-# the end of its boot log.
+# (bash -c) as its init, and powers off.  CMD's stdout and stderr are
+# nested-uml's, apart; the inner boot log goes to stderr with -v.  Exits
+# with CMD's status; 124 when the time-out ended it; 125 when the inner
+# system did not run it to the end, with the boot log's lines that say why
+# (boot-failure-cause) and its end.  -u names the inner UML (umid=UMID on
+# its command line; nested-PID else).  -t kills the inner UML after
+# SECONDS (default 600).  An inner UML that ran CMD but then exited with a
+# non-zero status is named on stderr, with the end of its boot log.
 set -uo pipefail
 
 mem=192M
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
 	-u) umid=$2; shift 2 ;;
 	-t) secs=$2; shift 2 ;;
 	-v) verbose=1; shift ;;
-	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -41,7 +42,7 @@ cat >"$dir/init" <<INIT
 #!/bin/bash
 mount -t proc proc /proc 2>/dev/null
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-bash $dir/cmd >$dir/out 2>&1 </dev/null
+bash $dir/cmd >$dir/out 2>$dir/err </dev/null
 echo \$? >$dir/status
 sync
 exec poweroff
@@ -53,12 +54,20 @@ TMPDIR=/dev/shm timeout "$secs" "$kernel" "mem=$mem" rootfstype=hostfs rootflags
 	con0=null,fd:1 "$@" </dev/null >"$dir/boot.log" 2>&1
 uml_status=$?
 
-if [ "$verbose" = 1 ] || [ ! -s "$dir/status" ]; then
-	sed 's/\r$//' "$dir/boot.log"
-fi
+[ "$verbose" = 0 ] || sed 's/\r$//' "$dir/boot.log" >&2
 [ -e "$dir/out" ] && cat "$dir/out"
+[ -e "$dir/err" ] && cat "$dir/err" >&2
 if [ ! -s "$dir/status" ]; then
+	if [ "$uml_status" = 124 ]; then
+		echo "nested-uml: timed out after $secs s; $kernel was killed" >&2
+		exit 124
+	fi
 	echo "nested-uml: $kernel did not run the command to the end (exit status $uml_status)" >&2
+	boot-failure-cause --say nested-uml "$dir/boot.log"
+	if [ "$verbose" = 0 ]; then
+		echo "nested-uml: the last lines of its boot log:" >&2
+		tail -n 30 "$dir/boot.log" | sed 's/\r$//; s/^/  > /' >&2
+	fi
 	exit 125
 fi
 if [ "$uml_status" != 0 ]; then

@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 	-d) dir=$2; shift 2 ;;
 	-t) secs=$2; shift 2 ;;
 	-x) skip="$skip$2 "; shift 2 ;;
-	-h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	-*) echo "run-selftests: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac

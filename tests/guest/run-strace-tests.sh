@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 	-t) secs=$2; shift 2 ;;
 	-j) jobs=$2; shift 2 ;;
 	-o) out=$2; shift 2 ;;
-	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	-*) echo "run-strace-tests: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac

@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 	-f) flips=$2; shift 2 ;;
 	-n) files=$2; shift 2 ;;
 	-c) checked_dir=$2; shift 2 ;;
-	-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	*) echo "usage: toggle-load [-f FLIPS] [-n FILES] [-c DIR]" >&2; exit 2 ;;
 	esac
 done

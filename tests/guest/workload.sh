@@ -12,7 +12,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) n=$2; shift 2 ;;
 	-d) dir=$2; shift 2 ;;
-	-h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	*) echo "usage: workload [-n FILES] [-d DIR]" >&2; exit 2 ;;
 	esac
 done
