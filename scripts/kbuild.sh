@@ -105,8 +105,8 @@ kbuild_config() {	# BASE [--fragment FILE] [--require LINE] [--localversion V]
 	want=$( (echo "${KB_VARS[*]} $base localversion=$lv"
 		printf '%s\n' "${reqs[@]}"
 		for f in "${frags[@]}"; do echo "== ${f##*/}"; cat "$f"; done
-		cd "$KB_TREE" && kbuild_config_sources | xargs -d '\n' cat) |
-		sha256sum | cut -c1-16)
+		kbuild_config_sources | (cd "$KB_TREE" && xargs -d '\n' cat)) |
+		sha256sum | cut -c1-16) || die "$KB_WHO: cannot read the inputs of the config in $KB_TREE"
 	stamp=$KB_OBJ/.sysptvm-config
 	if [ -e "$KB_OBJ/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
 		return 0

@@ -13,7 +13,8 @@ usage: $prog [OPTIONS] --run CMD
 
 Boot build/bzImage (the x86_64 kernel with PTRACE_VM, 'make host-kernel')
 under qemu-system-x86_64 with TCG, run CMD (busybox sh) as root natively on
-it, print its output (stdout and stderr together) and exit with its status.
+it, print its stdout and its stderr (apart: stderr comes through a second
+serial line) and exit with its status.
 The initramfs has busybox, the static guest programs of build/guest/bin and
 build/linux as /usr/local/bin/linux; /dev/shm is a tmpfs that allows exec,
 as UML needs.  With --rootfs, CMD runs in bash chrooted into the guests'
@@ -129,6 +130,7 @@ if [ -n "$share" ]; then
 fi
 echo "$prog: qemu-system-x86_64 ${args[*]}" >&2
 : >"$run_dir/console"
+: >"$run_dir/stderr"
 qemu-system-x86_64 "${args[@]}" </dev/null >"$run_dir/qemu.log" 2>&1 &
 qemu_pid=$!
 # The watchdog holds none of our fds (a caller's $(...) would wait for it)

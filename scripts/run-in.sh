@@ -9,7 +9,9 @@
 # is ours, its stderr ours, and our status is CMD's.  124: the time-out
 # ended it (named on stderr).  125: CMD did not run to its end; the
 # kernel's lines that say why are on stderr (tests/guest/boot-failure-cause.sh).
-# 2: bad usage.  Nothing is left running, whatever ends the run.
+# 1: the place could not be set up (a kernel or image missing, named on
+# stderr), before anything booted.  2: bad usage.  Nothing is left
+# running, whatever ends the run.
 #
 # Options:
 #   -t, --timeout SEC   end the run after SEC seconds (default 600)
@@ -121,16 +123,22 @@ verbose_opt=() outer_verbose=()
 [ "$verbose" = 0 ] || verbose_opt=(-v)
 [ "$verbose" != 2 ] || outer_verbose=(-v)
 # In the outer UML, --share is a hostfs mount before anything else.
+# A share that cannot be mounted is a place that could not run CMD: 125.
 mount_share=
-[ -z "$share" ] || mount_share="mkdir -p ${share#*:} && mount -t hostfs none ${share#*:} -o ${share%%:*} && "
+if [ -n "$share" ]; then
+	mount_share=$(printf '{ mkdir -p %q && mount -t hostfs none %q -o %q || exit 125; }\n' \
+		"${share#*:}" "${share#*:}" "${share%%:*}")
+	mount_share+=$'\n'
+fi
 
 # Run CMD in a UML nested in the one the command line runs it in: a
 # command line for that UML (the image's nested-uml, from tests/guest/).
 # Its time-out is the outer one's minus the outer boot's share.
 nested_cmd() {
-	local secs=$((timeout > 120 ? timeout - 60 : timeout * 3 / 4))
-	printf 'nested-uml %s%s-t %d -m %s %q %q' "${verbose_opt[*]:+-v }" \
-		"${inner_umid:+-u $inner_umid }" "$secs" "$inner_mem" "$inner" "$cmd"
+	local secs=$((timeout > 120 ? timeout - 60 : (timeout * 3 + 3) / 4))
+	printf 'nested-uml %s' "${verbose_opt[*]:+-v }"
+	[ -z "$inner_umid" ] || printf -- '-u %q ' "$inner_umid"
+	printf -- '-t %d -m %s %q %q' "$secs" "$inner_mem" "$inner" "$cmd"
 	[ ${#own_args[@]} -eq 0 ] || printf ' %q' "${own_args[@]}"
 	echo
 }

@@ -80,15 +80,15 @@ run_in() {	# PLACE [OPTIONS...] -- CMD
 }
 # run_in, with CMD's stdout in the variable OUT and its stderr (and the
 # consoles, with -v) in ERR.  Its status is run_in's.
-# shellcheck disable=SC2034 # out_var, err_var: the caller's, by name
+# shellcheck disable=SC2034 # ria_out, ria_err: the caller's, by name
 run_in_apart() {	# OUT ERR PLACE [OPTIONS...] -- CMD
-	local -n out_var=$1 err_var=$2
-	local f rc=0
-	f=$(mktemp)
-	out_var=$(run_in "${@:3}" 2>"$f") || rc=$?
-	err_var=$(cat "$f")
-	rm -f "$f"
-	return "$rc"
+	local -n ria_out=$1 ria_err=$2
+	local ria_file ria_rc=0
+	ria_file=$(mktemp)
+	ria_out=$(run_in "${@:3}" 2>"$ria_file") || ria_rc=$?
+	ria_err=$(cat "$ria_file")
+	rm -f "$ria_file"
+	return "$ria_rc"
 }
 # guest_run [OPTIONS...] CMD: CMD in our UML on this machine (run_in uml).
 guest_run() {
