@@ -24,7 +24,6 @@ esac
 
 require_variant_tree ours
 tree=$(variant_tree ours)
-obj="$tree/_build-i386"
 
 # The C files of the tree that the series or the project changed: the
 # staged files of kernel.sh, which are exactly those.
@@ -52,7 +51,7 @@ dir_objs() {	# DIR
 		'src := $(DIR)' 'include $(TREE)/$(DIR)/Makefile' \
 		'print-objs:' $'\t@echo $(obj-y)' |
 		make -s --no-print-directory -f - TREE="$tree" DIR="$1" \
-			CONFIG="$obj/.config" print-objs
+			CONFIG="$KB_OBJ/.config" print-objs
 }
 targets=() skipped=() first=()
 for f in $files; do
@@ -69,6 +68,5 @@ done
 say "i386: compiling ${#targets[@]} file(s) of the series${first[*]:+, and ${first[*]} in the first step} (${#skipped[@]} not in a 32-bit build: ${skipped[*]:-none})"
 [ ${#targets[@]} -gt 0 ] || die "i386: no file of the series is in a 32-bit build: the Makefile query failed"
 start=$(date +%s)
-kbuild_make "$obj/build.log" --werror --cflags -m32 "${targets[@]}" ||
-	die "i386: compiling failed; full log: $obj/build.log"
+kbuild_make "$KB_OBJ/build.log" --werror --cflags -m32 "${targets[@]}" || exit 1
 say "i386: $((${#targets[@]} + ${#first[@]})) file(s) compiled in $(($(date +%s) - start)) s, no warnings"

@@ -37,6 +37,5 @@ kbuild_target "host-$variant" "$tree" "$o" x86_64
 require_variant_tree "$src"
 kbuild_config tinyconfig "${fragments[@]}"
 say "host-$variant: building the x86_64 bzImage (a few minutes cold, seconds when warm)"
-kbuild_make "$tree/$o/build.log" bzImage ||
-	die "host-$variant: kernel build failed; full log: $tree/$o/build.log"
+kbuild_make "$KB_OBJ/build.log" bzImage || exit 1
 kbuild_install arch/x86/boot/bzImage "$output"

@@ -28,9 +28,8 @@ require_variant_tree ours
 kbuild_config i386_defconfig --fragment "$SYSPTVM_TOP/arch-um/sysptvm.config" \
 	--require CONFIG_STATIC_LINK=y
 say "i386-uml: building the 32-bit UML (several minutes cold, seconds when warm)"
-log=$tree/_build-i386-run/build.log
-kbuild_make "$log" --cflags -m32 linux || die "i386-uml: build failed; full log: $log"
-obj=$tree/_build-i386-run
+kbuild_make "$KB_OBJ/build.log" --cflags -m32 linux || exit 1
+obj=$KB_OBJ
 readelf -h "$obj/linux" | grep -q 'Class:[[:space:]]*ELF32' ||
 	die "i386-uml: $obj/linux is not a 32-bit program"
 ! readelf -l "$obj/linux" | grep -q INTERP ||

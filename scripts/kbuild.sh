@@ -142,8 +142,8 @@ kbuild_config() {	# BASE [--fragment FILE] [--require LINE] [--localversion V]
 }
 
 # Build TARGETs, the whole output in LOG and a count every 250 files on
-# the terminal.  On failure: the lines around the errors and status 1; the
-# caller's message names LOG.  --werror also fails on a compiler warning;
+# the terminal.  On failure: the lines around the errors, a line that
+# names LOG, and status 1 (the caller decides whether to go on).  --werror also fails on a compiler warning;
 # --cflags adds to the compiler's command (-m32).
 kbuild_make() {	# LOG [--werror] [--cflags FLAGS] TARGET...
 	local log=$1 werror=0 cc=$KERNEL_CC start rc=0 extra=()
@@ -163,11 +163,12 @@ kbuild_make() {	# LOG [--werror] [--cflags FLAGS] TARGET...
 	"${cmd[@]}" 2>&1 | tee "$log" | kbuild_progress || rc=$?
 	if [ "$rc" != 0 ]; then
 		grep -E -B2 -A8 'error|Error' "$log" | tail -60 >&2 || tail -60 "$log" >&2
+		printf '%s: error: the build failed; full log: %s\n' "$KB_WHO" "$log" >&2
 		return 1
 	fi
 	if [ "$werror" = 1 ] && grep -q 'warning:' "$log"; then
 		grep -B2 -A6 'warning:' "$log" | head -60 >&2
-		say "$KB_WHO: compiler warnings (above)"
+		printf '%s: error: compiler warnings (above); full log: %s\n' "$KB_WHO" "$log" >&2
 		return 1
 	fi
 	say "$KB_WHO: built in $(($(date +%s) - start)) s ($(grep -c '^  CC' "$log" || true) files compiled; log $log)"

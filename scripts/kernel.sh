@@ -157,6 +157,6 @@ else
 	say "$variant: version suffix $localversion (patches/series and the project's files)"
 fi
 say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"
-kbuild_make "$log" all || die "$variant: kernel build failed; full log: $log"
+kbuild_make "$log" all || exit 1
 
 kbuild_install linux "$output"
