@@ -35,10 +35,19 @@ GUEST_SBINS := $(patsubst rootfs/src/%.c,$(B)/guest/sbin/%,$(wildcard rootfs/src
 # libasan8 (rootfs/packages), bookworm's as on the host.
 ASAN_BINS := $(patsubst tests/guest/asan/%.c,$(B)/guest/bin/%,$(wildcard tests/guest/asan/*.c))
 GUEST_BINS += $(ASAN_BINS)
+# The partial virtual machine (partialvm/) and its test programs, static,
+# beside the guest programs: in the image, the qemu initramfs, and run
+# from build/guest/bin on this machine.  partialvm-test-notags is the tool
+# with ptvm's tags dropped, which must fail the stop counts.
+PVM_SRC := $(wildcard partialvm/*.c) $(wildcard partialvm/*.h) tests/guest/ptrace_vm.h
+PVM_CFLAGS := -static -O2 -Wall -Wextra -Werror -I$(B)/partialvm
+PVM_BINS := $(addprefix $(B)/guest/bin/,partialvm partialvm-test-notags \
+	partialvm-workload partialvm-calls partialvm-scenarios)
+GUEST_BINS += $(PVM_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: FORCE all help test-tools upstream-uml check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
+.PHONY: partialvm check-partialvm FORCE all help test-tools upstream-uml check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -50,6 +59,10 @@ help:
 	@echo '  make stock      build/linux-stock: the same source and config, unpatched'
 	@echo '  make rootfs     build/rootfs.img: Debian bookworm minbase + rootfs/ + tests'
 	@echo '  make guest      the static guest programs (tests/guest/, rootfs/src/)'
+	@echo '  make partialvm  build/guest/bin/partialvm: the partial virtual machine'
+	@echo '                  (partialvm/, docs/partialvm.md) and its test programs'
+	@echo '  make check-partialvm  its scenarios in the places make check leaves out:'
+	@echo '                  every tracer under qemu, nested in ours'
 	@echo '  make host-kernel  build/bzImage: x86_64 tinyconfig + host/x86_64.config,'
 	@echo '                  the whole series (PTRACE_VM natively), for qemu'
 	@echo '  make host-kernel-stock  build/bzImage-stock: the same without our series'
@@ -112,6 +125,33 @@ $(ASAN_BINS): $(B)/guest/bin/%: tests/guest/asan/%.c
 $(B)/guest/bin/%: tests/guest/%.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
+
+partialvm: $(PVM_BINS)
+# Call names for --stats, from the C library's kernel headers.
+$(B)/partialvm/sysnames.h: | deps
+	@mkdir -p $(@D)
+	@{ echo '/* Made by the Makefile from <asm/unistd_64.h>. */'; \
+	  echo 'static const char *const sysnames[] = {'; \
+	  echo '#include <asm/unistd_64.h>' | $(CC) -E -dM - | \
+		awk '$$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { printf "\t[%s] = \"%s\",\n", $$3, substr($$2, 6) }' | sort -t[ -k2n; \
+	  echo '};'; } >$@.new && mv -f $@.new $@
+$(B)/guest/bin/partialvm: $(PVM_SRC) $(B)/partialvm/sysnames.h
+	@mkdir -p $(@D)
+	$(CC) $(PVM_CFLAGS) -o $@ $(filter %.c,$^)
+$(B)/guest/bin/partialvm-test-notags: $(PVM_SRC) $(B)/partialvm/sysnames.h
+	@mkdir -p $(@D)
+	$(CC) $(PVM_CFLAGS) -DPARTIALVM_DROP_TAGS -o $@ $(filter %.c,$^)
+$(B)/guest/bin/partialvm-workload: partialvm/tests/workload.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -o $@ $<
+$(B)/guest/bin/partialvm-calls: partialvm/tests/calls.c | $(B)/kselftest
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -o $@ $<
+$(B)/guest/bin/partialvm-scenarios: partialvm/tests/scenarios.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+check-partialvm: all $(B)/bzImage $(QEMU_HOST)
+	@tests/run --set check-partialvm
 
 # Checked at every run (cheap), so that a new version of the source gets a
 # new link; an order-only prerequisite, so it rebuilds nothing by itself.

@@ -19,6 +19,7 @@ packages=(
 	patchelf	# upstream UML with trixie's libc beside it (make bench)
 	gawk	# strace's test suite natively (make soak)
 	gcc-multilib	# the 32-bit compile test (scripts/compile-i386.sh)
+	proot	# the reference of behaviour for partialvm (tests/partialvm.sh)
 )
 
 missing=()

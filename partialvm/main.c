@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * partialvm [options] -- CMD [ARGS...]: run CMD, and every process it
+ * starts, in a partial virtual machine.  This file has the options, the
+ * start of CMD, the loop over the stops that waitpid() returns, the exit
+ * status and --stats.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include "partialvm.h"
+#include "sysnames.h"
+
+/* Exit statuses of the tool's own, as env(1) has them. */
+#define EXIT_TOOL	125
+#define EXIT_CANNOT_RUN	126
+#define EXIT_NOT_FOUND	127
+
+struct options opt;
+
+void pvm_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("partialvm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fputs(
+"Usage: partialvm [OPTIONS] -- CMD [ARGS...]\n"
+"Run CMD and every process it starts in a partial virtual machine: each\n"
+"system call is let run, run with its paths rewritten, answered by the\n"
+"tool, or run and its result changed, decided call by call.\n"
+"\n"
+"  -b, --bind HOST:GUEST  show the host's HOST at GUEST, as a bind mount\n"
+"                         would (repeatable; -b PATH: the same on both sides)\n"
+"  -0, --root-id          fake root: the id calls say 0, chown succeeds and\n"
+"                         changes nothing\n"
+"  -n, --hostname NAME    a virtual hostname, for uname and sethostname\n"
+"      --tracer NAME      how calls are stopped (default: ptvm where the\n"
+"                         kernel has the PTRACE_VM tags, else seccomp):\n", f);
+	fflush(f);
+	if (f == stdout)
+		tracer_list();
+	fputs(
+"  -v, --verbose          say which tracer runs and why, and the binds\n"
+"      --stats            on exit, the stops that waitpid() returned, per call\n"
+"      --calls            list the calls the tool handles, and exit\n"
+"  -h, --help             this text\n"
+"\n"
+"The exit status is CMD's, 128+N if a signal N ended it; 125 if the tool\n"
+"itself failed, 126 if CMD cannot run, 127 if it is not found.\n"
+"More: docs/partialvm.md.\n", f);
+}
+
+/* --stats */
+static unsigned long call_stops[STOP_KINDS][PVM_MAX_SYSCALL + 1];
+static unsigned long sig_stops, group_stops, event_stops, first_stops, exits;
+
+void stats_count(enum stop_kind kind, long nr)
+{
+	if (nr < 0 || nr >= PVM_MAX_SYSCALL)
+		nr = PVM_MAX_SYSCALL;
+	call_stops[kind][nr]++;
+}
+
+static const char *syscall_name(long nr, char *buf, size_t len)
+{
+	if (nr >= 0 && nr < (long)(sizeof(sysnames) / sizeof(sysnames[0])) && sysnames[nr])
+		return sysnames[nr];
+	snprintf(buf, len, nr == PVM_MAX_SYSCALL ? "(other)" : "syscall_%ld", nr);
+	return buf;
+}
+
+static void stats_print(void)
+{
+	unsigned long total = sig_stops + group_stops + event_stops + first_stops + exits;
+	char buf[32];
+	long nr;
+
+	fprintf(stderr, "partialvm: stats: stops that waitpid() returned, tracer %s\n", tracer->name);
+	fprintf(stderr, "partialvm: stats: %-20s %10s %10s %10s %s\n", "call", "entry", "exit", "seccomp", "handled");
+	for (nr = 0; nr <= PVM_MAX_SYSCALL; nr++) {
+		unsigned long e = call_stops[STOP_ENTRY][nr], x = call_stops[STOP_EXIT][nr];
+		unsigned long s = call_stops[STOP_SECCOMP][nr];
+
+		if (!e && !x && !s)
+			continue;
+		total += e + x + s;
+		fprintf(stderr, "partialvm: stats: %-20s %10lu %10lu %10lu %s\n",
+			syscall_name(nr, buf, sizeof(buf)), e, x, s,
+			call_handled(nr) ? "yes" : "no");
+	}
+	fprintf(stderr, "partialvm: stats: other stops: signal %lu, group-stop %lu, event %lu, first %lu; exits %lu\n",
+		sig_stops, group_stops, event_stops, first_stops, exits);
+	fprintf(stderr, "partialvm: stats: total %lu\n", total);
+}
+
+/* The loop */
+static pid_t main_pid;
+static int main_status = -1;
+
+static void handle_entry(struct tracee *t, enum stop_kind kind)
+{
+	struct user_regs_struct r;
+	bool changed;
+
+	if (tracee_getregs(t, &r))
+		return;		/* killed meanwhile: its exit comes next */
+	t->entry = r;
+	t->scratch = 0;
+	t->exec_seen = false;
+	stats_count(kind, REG_NR(&r));
+	t->verdict = call_entry(t, &r, &changed);
+	if (tracer->resume_entry(t, &r, changed) < 0 && errno != ESRCH)
+		pvm_warn("cannot resume %d after its entry stop: %s", t->pid, strerror(errno));
+}
+
+static void handle_exit(struct tracee *t)
+{
+	struct user_regs_struct r;
+	bool changed = false;
+
+	t->in_syscall = false;
+	if (tracee_getregs(t, &r))
+		return;
+	stats_count(STOP_EXIT, REG_NR(&t->entry));
+	if (t->verdict == CALL_ANSWERED) {
+		REG_RESULT(&r) = t->result;	/* ptrace: the call was -1 */
+		changed = true;
+	} else if (t->verdict == CALL_FIXUP) {
+		call_exit(t, &r);
+		changed = true;
+	}
+	/* Where the exit stop comes anyway, the program gets its own
+	 * argument registers back. */
+	if ((t->verdict == CALL_REWRITTEN || t->verdict == CALL_FIXUP) && !t->exec_seen) {
+		r.rdi = t->entry.rdi; r.rsi = t->entry.rsi; r.rdx = t->entry.rdx;
+		r.r10 = t->entry.r10; r.r8 = t->entry.r8; r.r9 = t->entry.r9;
+		changed = true;
+	}
+	if (changed && tracee_setregs(t, &r))
+		return;
+	tracer->resume(t, 0);
+}
+
+static void handle_event(struct tracee *t, int event)
+{
+	unsigned long msg = 0;
+
+	event_stops++;
+	ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &msg);
+	switch (event) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		if (!tracee_find(msg))
+			tracee_add(msg);
+		break;
+	case PTRACE_EVENT_EXEC:
+		/* A thread that execs takes the leader's pid; the leader's
+		 * record goes, the thread's moves. */
+		if ((pid_t)msg != t->pid) {
+			struct tracee *old = tracee_find(msg);
+
+			if (old) {
+				t->in_syscall = old->in_syscall;
+				t->verdict = old->verdict;
+				tracee_remove(old);
+			}
+		}
+		t->exec_seen = true;
+		break;
+	}
+	tracer->resume(t, 0);
+}
+
+static void handle_stop(struct tracee *t, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		if (t->in_syscall)
+			handle_exit(t);
+		else
+			handle_entry(t, STOP_ENTRY);
+	} else if (event == PTRACE_EVENT_SECCOMP) {
+		handle_entry(t, STOP_SECCOMP);
+	} else if (event == PTRACE_EVENT_STOP) {
+		if (!t->seen) {
+			first_stops++;
+			tracer->resume(t, 0);
+		} else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			/* A group-stop: the tracee stays stopped until SIGCONT. */
+			group_stops++;
+			ptrace(PTRACE_LISTEN, t->pid, 0, 0);
+		} else {
+			tracer->resume(t, 0);
+		}
+	} else if (event) {
+		handle_event(t, event);
+	} else {
+		sig_stops++;
+		tracer->resume(t, sig);
+	}
+	t->seen = true;
+}
+
+static void trace_loop(void)
+{
+	struct tracee *t;
+	int status;
+	pid_t pid;
+
+	for (;;) {
+		pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ECHILD)
+				pvm_warn("waitpid failed: %s", strerror(errno));
+			return;
+		}
+		t = tracee_find(pid);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			exits++;
+			if (pid == main_pid)
+				main_status = status;
+			if (t)
+				tracee_remove(t);
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		/* A new child's first stop may come before its parent's event. */
+		if (!t)
+			t = tracee_add(pid);
+		handle_stop(t, status);
+	}
+}
+
+/* Start CMD stopped, attach to it, and let it exec. */
+static pid_t start_command(char **argv)
+{
+	unsigned long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
+		PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+		PTRACE_O_EXITKILL | tracer->options;
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		pvm_warn("fork failed: %s", strerror(errno));
+		exit(EXIT_TOOL);
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		kill(getpid(), SIGSTOP);
+		if (tracer->child_setup && tracer->child_setup() < 0) {
+			pvm_warn("--tracer=%s: cannot install the seccomp filter: %s",
+				 tracer->name, strerror(errno));
+			_exit(EXIT_TOOL);
+		}
+		execvp(argv[0], argv);
+		pvm_warn("%s: %s", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+	}
+	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status)) {
+		pvm_warn("the command's process did not stop (status %#x)", status);
+		exit(EXIT_TOOL);
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0, options) < 0) {
+		pvm_warn("PTRACE_SEIZE failed: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		exit(EXIT_TOOL);
+	}
+	tracee_add(pid);
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_TRACER = 256, OPT_STATS, OPT_CALLS };
+	static const struct option longopts[] = {
+		{ "bind", required_argument, NULL, 'b' },
+		{ "root-id", no_argument, NULL, '0' },
+		{ "hostname", required_argument, NULL, 'n' },
+		{ "tracer", required_argument, NULL, OPT_TRACER },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "calls", no_argument, NULL, OPT_CALLS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *forced = NULL;
+	char err[PATH_MAX + 200], why[256];
+	bool list_calls = false;
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "+b:0n:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (bind_add(optarg, err, sizeof(err))) {
+				pvm_warn("%s", err);
+				return EXIT_TOOL;
+			}
+			break;
+		case '0':
+			opt.fake_root = true;
+			break;
+		case 'n':
+			if (!*optarg || strlen(optarg) > 64) {
+				pvm_warn("-n '%s': a hostname has 1 to 64 characters", optarg);
+				return EXIT_TOOL;
+			}
+			opt.hostname = optarg;
+			break;
+		case OPT_TRACER:
+			if (!tracer_by_name(optarg)) {
+				pvm_warn("--tracer=%s: no such tracer; there are:", optarg);
+				fflush(stderr);
+				dup2(2, 1);
+				tracer_list();
+				return EXIT_TOOL;
+			}
+			forced = optarg;
+			break;
+		case 'v':
+			opt.verbose = true;
+			break;
+		case OPT_STATS:
+			opt.stats = true;
+			break;
+		case OPT_CALLS:
+			list_calls = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fputs("partialvm: see 'partialvm --help'\n", stderr);
+			return EXIT_TOOL;
+		}
+	}
+	if (list_calls) {
+		calls_print_table();
+		return 0;
+	}
+	if (optind >= argc) {
+		pvm_warn("no command: partialvm [OPTIONS] -- CMD [ARGS...]");
+		return EXIT_TOOL;
+	}
+	calls_setup(&opt);
+
+	if (forced) {
+		tracer = tracer_by_name(forced);
+		if (!tracer->probe(why, sizeof(why))) {
+			pvm_warn("--tracer=%s: this kernel cannot: %s", forced, why);
+			return EXIT_TOOL;
+		}
+		snprintf(why, sizeof(why), "--tracer=%s", forced);
+	} else {
+		tracer = tracer_default(opt.verbose, why, sizeof(why));
+	}
+	if (opt.verbose) {
+		pvm_warn("Tracing with %s (%s) (%s)", tracer->how, tracer->name, why);
+		for (i = 0; i < bind_count(); i++)
+			pvm_warn("%s shows %s", bind_get(i)->guest, bind_get(i)->host);
+		if (opt.fake_root)
+			pvm_warn("fake root: the id calls say 0");
+		if (opt.hostname)
+			pvm_warn("hostname: %s", opt.hostname);
+	}
+
+	/* The terminal's signals are the command's to act on; its death
+	 * ends the tool's loop. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	main_pid = start_command(argv + optind);
+	trace_loop();
+	if (opt.stats)
+		stats_print();
+	if (main_status < 0) {
+		pvm_warn("lost the command's process");
+		return EXIT_TOOL;
+	}
+	if (WIFSIGNALED(main_status))
+		return 128 + WTERMSIG(main_status);
+	return WEXITSTATUS(main_status);
+}
