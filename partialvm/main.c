@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include "partialvm.h"
@@ -42,6 +43,7 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: partialvm [OPTIONS] -- CMD [ARGS...]\n"
+"       partialvm [OPTIONS] -p PID\n"
 "Run CMD and every process it starts in a partial virtual machine: each\n"
 "system call is let run, run with its paths rewritten, answered by the\n"
 "tool, or run and its result changed, decided call by call.\n"
@@ -57,13 +59,20 @@ static void usage(FILE *f)
 	if (f == stdout)
 		tracer_list();
 	fputs(
+"  -p, --pid PID          virtualize the running process PID and its threads\n"
+"                         instead of starting CMD; it is never killed: the\n"
+"                         tool's end, Ctrl-C or SIGTERM detach it\n"
+"      --detach-after S   detach after S seconds and leave the processes\n"
+"                         running natively; SIGUSR1 to the tool does too\n"
+"                         (ptvm and ptrace only: a seccomp filter stays)\n"
 "  -v, --verbose          say which tracer runs and why, and the binds\n"
 "      --stats            on exit, the stops that waitpid() returned, per call\n"
 "      --calls            list the calls the tool handles, and exit\n"
 "  -h, --help             this text\n"
 "\n"
-"The exit status is CMD's, 128+N if a signal N ended it; 125 if the tool\n"
-"itself failed, 126 if CMD cannot run, 127 if it is not found.\n"
+"The exit status is CMD's (PID's), 128+N if a signal N ended it, 0 after a\n"
+"detach from PID; 125 if the tool itself failed, 126 if CMD cannot run,\n"
+"127 if it is not found.\n"
 "More: docs/partialvm.md.\n", f);
 }
 
@@ -220,6 +229,86 @@ static void handle_stop(struct tracee *t, int status)
 	t->seen = true;
 }
 
+/*
+ * Detach (SIGUSR1, --detach-after, and with -p Ctrl-C and SIGTERM): every
+ * tracee is stopped with PTRACE_INTERRUPT and let go at that stop.  A call
+ * at its entry stop gets what the tool decides for it first: rewritten
+ * arguments, or skipped by number -1 with the tool's result, which needs
+ * no tag; one whose result must be fixed up goes on to its exit stop.
+ */
+static volatile sig_atomic_t detach_requested;
+static bool detaching, detached;
+
+static void request_detach(int sig)
+{
+	(void)sig;
+	detach_requested = 1;
+}
+
+static void let_go(struct tracee *t, int sig)
+{
+	if (ptrace(PTRACE_DETACH, t->pid, 0, sig) < 0 && errno != ESRCH)
+		pvm_warn("cannot detach %d: %s", t->pid, strerror(errno));
+	tracee_remove(t);
+}
+
+static void interrupt(struct tracee *t)
+{
+	ptrace(PTRACE_INTERRUPT, t->pid, 0, 0);
+}
+
+static void stop_detaching(struct tracee *t, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+	struct user_regs_struct r;
+	unsigned long msg;
+	bool changed;
+
+	if (sig == (SIGTRAP | 0x80) && t->in_syscall) {
+		handle_exit(t);		/* resumes it: its next stop lets it go */
+		return;
+	}
+	if (sig == (SIGTRAP | 0x80)) {
+		if (tracee_getregs(t, &r))
+			return;
+		t->entry = r;
+		t->scratch = 0;
+		t->verdict = call_entry(t, &r, &changed);
+		if (t->verdict == CALL_FIXUP) {
+			t->in_syscall = true;
+			if ((!changed || !tracee_setregs(t, &r)) &&
+			    ptrace(PTRACE_SYSCALL, t->pid, 0, 0) == 0)
+				return;
+		}
+		if (t->verdict == CALL_ANSWERED) {
+			REG_NR(&r) = -1;
+			REG_RESULT(&r) = t->result;
+			changed = true;
+		}
+		if (changed)
+			tracee_setregs(t, &r);
+		sig = 0;
+	} else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+		   event == PTRACE_EVENT_CLONE) {
+		/* Its child stops too, and is let go then. */
+		if (!ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &msg) && !tracee_find(msg))
+			tracee_add(msg);
+		sig = 0;
+	} else if (event) {
+		sig = 0;	/* PTRACE_INTERRUPT's stop, a group-stop, exec */
+	}
+	let_go(t, sig);
+}
+
+static void start_detach(void)
+{
+	detaching = true;
+	detached = true;
+	tracee_for_each(interrupt);
+	if (opt.verbose)
+		pvm_warn("detaching from %d process(es)", tracee_count());
+}
+
 static void trace_loop(void)
 {
 	struct tracee *t;
@@ -227,6 +316,15 @@ static void trace_loop(void)
 	pid_t pid;
 
 	for (;;) {
+		if (detach_requested && !detaching && !tracer->attaches) {
+			pvm_warn("SIGUSR1: --tracer=%s cannot detach: its filter would stay, and every call "
+				 "it traces would fail with ENOSYS; still tracing", tracer->name);
+			detach_requested = 0;
+		}
+		if (detach_requested && !detaching)
+			start_detach();
+		if (detaching && !tracee_count())
+			return;
 		pid = waitpid(-1, &status, __WALL);
 		if (pid < 0) {
 			if (errno == EINTR)
@@ -249,8 +347,56 @@ static void trace_loop(void)
 		/* A new child's first stop may come before its parent's event. */
 		if (!t)
 			t = tracee_add(pid);
-		handle_stop(t, status);
+		if (detaching)
+			stop_detaching(t, status);
+		else
+			handle_stop(t, status);
 	}
+}
+
+/*
+ * -p: seize every thread of @pid, until a pass over /proc/PID/task finds
+ * none that is new, and stop each; their first stops start the tracing.
+ */
+static void attach_process(pid_t pid)
+{
+	unsigned long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
+		PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+	char dir[64];
+	bool added;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	do {
+		struct dirent *d;
+		DIR *tasks = opendir(dir);
+
+		if (!tasks) {
+			pvm_warn("-p %d: no such process", pid);
+			exit(EXIT_TOOL);
+		}
+		added = false;
+		while ((d = readdir(tasks))) {
+			pid_t tid = atoi(d->d_name);
+			struct tracee *t;
+
+			if (tid <= 0 || tracee_find(tid))
+				continue;
+			if (ptrace(PTRACE_SEIZE, tid, 0, options) < 0) {
+				if (errno == ESRCH)
+					continue;	/* the thread ended */
+				pvm_warn("-p %d: cannot attach to thread %d: %s", pid, tid,
+					 strerror(errno));
+				exit(EXIT_TOOL);
+			}
+			t = tracee_add(tid);
+			t->attached = true;
+			ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+			added = true;
+		}
+		closedir(tasks);
+	} while (added);
+	if (opt.verbose)
+		pvm_warn("attached to %d thread(s) of %d", tracee_count(), pid);
 }
 
 /* Start CMD stopped, attach to it, and let it exec. */
@@ -290,13 +436,16 @@ static pid_t start_command(char **argv)
 		kill(pid, SIGKILL);
 		exit(EXIT_TOOL);
 	}
+	/* End the group-stop of its SIGSTOP, or a detach would leave it
+	 * stopped; the SIGCONT it gets is let through. */
+	kill(pid, SIGCONT);
 	tracee_add(pid);
 	return pid;
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_TRACER = 256, OPT_STATS, OPT_CALLS };
+	enum { OPT_TRACER = 256, OPT_STATS, OPT_CALLS, OPT_DETACH_AFTER };
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, 'b' },
 		{ "root-id", no_argument, NULL, '0' },
@@ -305,15 +454,20 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "calls", no_argument, NULL, OPT_CALLS },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "detach-after", required_argument, NULL, OPT_DETACH_AFTER },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *forced = NULL;
 	char err[PATH_MAX + 200], why[256];
 	bool list_calls = false;
+	long detach_after = 0;
+	pid_t attach_pid = 0;
+	char *end;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "+b:0n:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:0n:p:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (bind_add(optarg, err, sizeof(err))) {
@@ -350,6 +504,20 @@ int main(int argc, char **argv)
 		case OPT_CALLS:
 			list_calls = true;
 			break;
+		case 'p':
+			attach_pid = strtol(optarg, &end, 10);
+			if (*end || attach_pid <= 0) {
+				pvm_warn("-p '%s': a process id, a number above 0", optarg);
+				return EXIT_TOOL;
+			}
+			break;
+		case OPT_DETACH_AFTER:
+			detach_after = strtol(optarg, &end, 10);
+			if (*end || detach_after <= 0) {
+				pvm_warn("--detach-after '%s': a number of seconds, at least 1", optarg);
+				return EXIT_TOOL;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -362,8 +530,12 @@ int main(int argc, char **argv)
 		calls_print_table();
 		return 0;
 	}
-	if (optind >= argc) {
-		pvm_warn("no command: partialvm [OPTIONS] -- CMD [ARGS...]");
+	if (optind >= argc && !attach_pid) {
+		pvm_warn("no command: partialvm [OPTIONS] -- CMD [ARGS...], or -p PID");
+		return EXIT_TOOL;
+	}
+	if (optind < argc && attach_pid) {
+		pvm_warn("-p %d and a command: one or the other", attach_pid);
 		return EXIT_TOOL;
 	}
 	calls_setup(&opt);
@@ -376,7 +548,14 @@ int main(int argc, char **argv)
 		}
 		snprintf(why, sizeof(why), "--tracer=%s", forced);
 	} else {
-		tracer = tracer_default(opt.verbose, why, sizeof(why));
+		tracer = tracer_default(opt.verbose, attach_pid || detach_after, why, sizeof(why));
+	}
+	if (!tracer->attaches && (attach_pid || detach_after)) {
+		pvm_warn("%s: --tracer=%s cannot: a seccomp filter is installed by the process itself, "
+			 "before it runs the command, and stays when the tracer is gone, and then every "
+			 "call it traces fails with ENOSYS; use --tracer=ptvm or ptrace",
+			 attach_pid ? "-p" : "--detach-after", tracer->name);
+		return EXIT_TOOL;
 	}
 	if (opt.verbose) {
 		pvm_warn("Tracing with %s (%s) (%s)", tracer->how, tracer->name, why);
@@ -388,12 +567,47 @@ int main(int argc, char **argv)
 			pvm_warn("hostname: %s", opt.hostname);
 	}
 
-	/* The terminal's signals are the command's to act on; its death
-	 * ends the tool's loop. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	main_pid = start_command(argv + optind);
+	/*
+	 * The terminal's signals are the command's to act on; its death ends
+	 * the tool's loop.  A process attached with -p is not the tool's: the
+	 * signals that end the tool detach it instead.
+	 */
+	{
+		struct sigaction sa = { .sa_handler = request_detach };
+
+		/* No SA_RESTART: the request must end the wait. */
+		sigaction(SIGUSR1, &sa, NULL);
+		sigaction(SIGALRM, &sa, NULL);
+		if (attach_pid) {
+			sigaction(SIGINT, &sa, NULL);
+			sigaction(SIGTERM, &sa, NULL);
+			sigaction(SIGHUP, &sa, NULL);
+		} else {
+			signal(SIGINT, SIG_IGN);
+			signal(SIGQUIT, SIG_IGN);
+		}
+	}
+	if (attach_pid) {
+		main_pid = attach_pid;
+		attach_process(attach_pid);
+	} else {
+		main_pid = start_command(argv + optind);
+	}
+	if (detach_after)
+		alarm(detach_after);
 	trace_loop();
+	if (detached) {
+		if (opt.stats)
+			stats_print();
+		if (attach_pid)
+			return 0;
+		/* CMD runs on natively: its status is still ours to give. */
+		while (waitpid(main_pid, &main_status, 0) < 0 && errno == EINTR)
+			;
+		main_status = main_status < 0 ? 0 : main_status;
+		return WIFSIGNALED(main_status) ? 128 + WTERMSIG(main_status) :
+			WEXITSTATUS(main_status);
+	}
 	if (opt.stats)
 		stats_print();
 	if (main_status < 0) {

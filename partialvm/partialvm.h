@@ -123,7 +123,7 @@ struct tracer {
 	int (*resume)(struct tracee *t, int sig);
 };
 const struct tracer *tracer_by_name(const char *name);
-const struct tracer *tracer_default(bool verbose, char *why, size_t len);
+const struct tracer *tracer_default(bool verbose, bool attaching, char *why, size_t len);
 void tracer_list(void);
 extern const struct tracer *tracer;
 

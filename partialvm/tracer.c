@@ -293,10 +293,11 @@ void tracer_list(void)
 }
 
 /*
- * The default: ptvm where the kernel has the tags, else seccomp, else
- * plain ptrace.  Each probe prints a line with -v, as UML's boot does.
+ * The default: ptvm where the kernel has the tags, else seccomp (not when
+ * attaching or detaching), else plain ptrace.  Each probe prints a line
+ * with -v, as UML's boot does.
  */
-const struct tracer *tracer_default(bool verbose, char *why, size_t len)
+const struct tracer *tracer_default(bool verbose, bool attaching, char *why, size_t len)
 {
 	static const char *order[] = { "ptvm", "seccomp", "ptrace" };
 	char reason[200];
@@ -306,6 +307,9 @@ const struct tracer *tracer_default(bool verbose, char *why, size_t len)
 	for (i = 0; i < 3; i++) {
 		const struct tracer *tr = tracer_by_name(order[i]);
 
+		/* -p and detaching never fall back to a filter. */
+		if (attaching && !tr->attaches)
+			continue;
 		reason[0] = '\0';
 		if (tr->probe(reason, sizeof(reason))) {
 			if (verbose && i < 2)
@@ -322,7 +326,9 @@ const struct tracer *tracer_default(bool verbose, char *why, size_t len)
 				i == 0 ? "ptrace new tags for syscall emulation" :
 				"seccomp filters that trace calls", reason);
 		if (!why[0])
-			snprintf(why, len, "the kernel lacks the PTRACE_VM tags");
+			snprintf(why, len, attaching ?
+				 "the kernel lacks the PTRACE_VM tags, and a seccomp filter cannot detach" :
+				 "the kernel lacks the PTRACE_VM tags");
 		else if (i == 1)
 			snprintf(why, len, "the kernel lacks the PTRACE_VM tags and SECCOMP_RET_TRACE");
 	}

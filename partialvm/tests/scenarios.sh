@@ -111,6 +111,7 @@ vm() {
 		"$tool" ${tracer:+--tracer="$tracer"} "$@"
 	fi
 }
+tool_cmd=("$tool" ${tracer:+--tracer="$tracer"})
 # What -n NAME gives: NAME with the tool, the host's name with proot.
 virt=pvm-virt
 [ "$proot" = 1 ] && virt=$host_hostname
@@ -284,7 +285,100 @@ scenario_stop_counts() {
 	expect_output stop-counts "$want" "$got" "entry, exit and seccomp stops for 2000 calls"
 }
 
+# Attach and detach (ptvm and ptrace).  A loop in 3 threads prints what
+# each sees every 0.1 s: native (no file at G, the host's name), then
+# virtual after -p, then native again after the detach; it must still
+# be running at the end.  PHASES: each thread's run of kinds, N and V.
+phases() {	# FILE
+	awk '{ k = ($0 ~ /No such file/) ? "N" : "V"; t = $1
+		if (k != last[t]) { seq[t] = seq[t] k; last[t] = k } }
+		END { for (t in seq) print t, seq[t] }' "$1" | sort
+}
+watch_start() {	# OUT SECONDS
+	"$workload" watch "$G/dir/file" "$2" 3 >"$1" &
+	watcher=$!
+	sleep 1
+}
+watch_check() {	# NAME OUT STATUS [WHAT]
+	local alive=no
+	kill -0 "$watcher" 2>/dev/null && alive=yes
+	wait "$watcher"
+	expect_output "$1" "$(printf '0: NVN\n1: NVN\n2: NVN\nalive: yes\ntool: %s' "$3")" \
+		"$(phases "$2"; echo "alive: $alive"; echo "tool: ${4:-}")"
+}
+
+scenario_attach_detach_after() {
+	local rc=0
+	watch_start "$W/watch1" 5
+	vm -n "$virt" -b "$H:$G" --detach-after 2 -p "$watcher" || rc=$?
+	watch_check attach-detach-after "$W/watch1" 0 "$rc"
+}
+
+scenario_attach_sigusr1() {
+	local rc=0 t
+	watch_start "$W/watch2" 5
+	"${tool_cmd[@]}" -n "$virt" -b "$H:$G" -p "$watcher" &
+	t=$!
+	sleep 2
+	kill -USR1 "$t"
+	wait "$t" || rc=$?
+	watch_check attach-sigusr1 "$W/watch2" 0 "$rc"
+}
+
+# The attached process is never killed: Ctrl-C detaches it, and so does
+# the tool's own death.
+scenario_attach_never_killed() {
+	local out=''
+	"$workload" watch "$G/dir/file" 4 >/dev/null &
+	watcher=$!
+	"${tool_cmd[@]}" -b "$H:$G" -p "$watcher" &
+	sleep 1
+	kill -INT $!
+	wait $! || true
+	kill -0 "$watcher" 2>/dev/null && out="alive after Ctrl-C"
+	"${tool_cmd[@]}" -b "$H:$G" -p "$watcher" &
+	sleep 1
+	kill -KILL $!
+	wait $! 2>/dev/null || true
+	kill -0 "$watcher" 2>/dev/null && out="$out, alive after SIGKILL"
+	wait "$watcher" || out="$out, then its status $?"
+	expect_output attach-never-killed "alive after Ctrl-C, alive after SIGKILL" "$out"
+}
+
+# A command started by the tool, detached: it goes on natively, and the
+# tool gives its status.
+scenario_detach_command() {
+	local out rc=0
+	out=$(vm -b "$H:$G" --detach-after 1 -- sh -c "cat $G/dir/file; sleep 2; cat $G/dir/file 2>/dev/null || echo native; exit 3" 2>&1) || rc=$?
+	expect_output detach-command "$(printf 'hello from the bind\nnative\nstatus 3')" "$(printf '%s\nstatus %s' "$out" "$rc")"
+}
+
+# The seccomp tracers refuse -p, --detach-after and SIGUSR1, and say why:
+# the filter would stay, and a process with a filter that traces and no
+# tracer gets ENOSYS from every call it traces.
+scenario_seccomp_cannot_detach() {
+	local out got='' rc
+	"$workload" watch "$G/dir/file" 2 >/dev/null &
+	watcher=$!
+	out=$(vm -p "$watcher" 2>&1); rc=$?; got="$got -p:$rc"
+	wait "$watcher"
+	[[ "$out" == *"stays when the tracer is gone"*"ENOSYS"* ]] && got="$got(why)"
+	out=$(vm --detach-after 1 -- true 2>&1); rc=$?; got="$got detach-after:$rc"
+	[[ "$out" == *"fails with ENOSYS"* ]] && got="$got(why)"
+	# shellcheck disable=SC2016 # the inner shell's $PPID: the tool
+	out=$(vm -- sh -c 'kill -USR1 $PPID; sleep 1; echo still-traced' 2>&1); rc=$?
+	[[ "$out" == *"cannot detach"*"still tracing"*"still-traced"* ]] && got="$got usr1:$rc(why)"
+	out=$("$workload" filter-alone "$H/dir/file" 2>&1)
+	echo "$out" | diag
+	[[ "$out" == *"Function not implemented"* ]] && got="$got orphan-filter:ENOSYS"
+	expect_output seccomp-cannot-detach " -p:125(why) detach-after:125(why) usr1:0(why) orphan-filter:ENOSYS" "$got"
+}
+
 scenarios="calls calls_fake_root fake_root sethostname bind_read cd_pwd script loop_pipeline threads_storm signals tar_gzip exit_status bad_input stop_counts"
+case ${tracer:-} in
+seccomp*) scenarios="$scenarios seccomp_cannot_detach" ;;
+*) scenarios="$scenarios attach_detach_after attach_sigusr1 attach_never_killed detach_command" ;;
+esac
 if [ "$proot" = 1 ]; then
 	command -v proot >/dev/null || { echo "1..0 # SKIP no proot here"; exit 0; }
 	# proot has no -n, no --stats, and bad input of its own.

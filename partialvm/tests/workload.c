@@ -10,8 +10,13 @@
  *   threads N FILE      N threads, each prints FILE's first line and the
  *                       nodename it sees
  *   signals             a handler runs, and a sleep is interrupted
- *   watch FILE SECONDS  every 0.1 s, the same line as threads, for
- *                       SECONDS (attach and detach)
+ *   watch FILE SECONDS [THREADS]
+ *                       every 0.1 s, in each of THREADS threads (1), the
+ *                       line of threads, for SECONDS (attach and detach)
+ *   filter-alone PATH   install a filter that traces stat(), as the
+ *                       seccomp tracers do, with no tracer: stat(PATH)
+ *                       then fails with ENOSYS, what a process would see
+ *                       if such a tracer detached
  *
  * The counted loops print the time per call in nanoseconds on stderr.
  */
@@ -28,6 +33,10 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
+#include <stddef.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 static double now(void)
 {
@@ -74,6 +83,41 @@ static void *thread_main(void *arg)
 	fflush(stdout);
 	pthread_mutex_unlock(&lock);
 	return NULL;
+}
+
+static const char *watch_file;
+static double watch_end;
+
+static void *watch_main(void *arg)
+{
+	char buf[256];
+
+	while (now() < watch_end) {
+		seen(watch_file, buf, sizeof(buf));
+		printf("%ld: %s\n", (long)arg, buf);
+		usleep(100000);
+	}
+	return NULL;
+}
+
+static int filter_alone(const char *path)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_stat, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	struct stat st;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) {
+		perror("seccomp");
+		return 1;
+	}
+	printf("stat %s: %s\n", path, syscall(SYS_stat, path, &st) ? strerror(errno) : "ok");
+	return 0;
 }
 
 static volatile sig_atomic_t caught;
@@ -155,16 +199,19 @@ int main(int argc, char **argv)
 			pthread_join(th[i], NULL);
 	} else if (!strcmp(argv[1], "signals")) {
 		return signals();
-	} else if (!strcmp(argv[1], "watch") && argc == 4) {
-		char buf[256];
-		double end = now() + atof(argv[3]);
+	} else if (!strcmp(argv[1], "watch") && (argc == 4 || argc == 5)) {
+		long nthreads = argc == 5 ? atol(argv[4]) : 1;
+		pthread_t th;
 
 		setvbuf(stdout, NULL, _IOLBF, 0);
-		while (now() < end) {
-			seen(argv[2], buf, sizeof(buf));
-			printf("%s\n", buf);
-			usleep(100000);
-		}
+		watch_file = argv[2];
+		watch_end = now() + atof(argv[3]);
+		for (i = 1; i < nthreads; i++)
+			pthread_create(&th, NULL, watch_main, (void *)i);
+		watch_main((void *)0);
+		sleep(1);
+	} else if (!strcmp(argv[1], "filter-alone") && argc == 3) {
+		return filter_alone(argv[2]);
 	} else {
 		fprintf(stderr, "partialvm-workload: bad arguments; see partialvm/tests/workload.c\n");
 		return 2;
