@@ -42,12 +42,12 @@ GUEST_BINS += $(ASAN_BINS)
 PVM_SRC := $(wildcard partialvm/*.c) $(wildcard partialvm/*.h) tests/guest/ptrace_vm.h
 PVM_CFLAGS := -static -O2 -Wall -Wextra -Werror -I$(B)/partialvm
 PVM_BINS := $(addprefix $(B)/guest/bin/,partialvm partialvm-test-notags \
-	partialvm-workload partialvm-calls partialvm-scenarios)
+	partialvm-workload partialvm-calls partialvm-scenarios partialvm-bench)
 GUEST_BINS += $(PVM_BINS)
 ROOTFS_INPUTS := rootfs/mkbase.sh rootfs/mkimage.sh rootfs/packages \
 	$(shell find rootfs/overlay -type f)
 
-.PHONY: partialvm check-partialvm FORCE all help test-tools upstream-uml check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
+.PHONY: partialvm check-partialvm bench-partialvm FORCE all help test-tools upstream-uml check-series soak soak-smoke strace-suite host-calls check-host check-i386 host-kernel host-kernel-stock host-initramfs selftests deps kernel stock rootfs guest check bench bench-quick bench-smoke clean distclean series
 
 all: $(B)/linux $(B)/rootfs.img
 
@@ -63,6 +63,9 @@ help:
 	@echo '                  (partialvm/, docs/partialvm.md) and its test programs'
 	@echo '  make check-partialvm  its scenarios in the places make check leaves out:'
 	@echo '                  every tracer under qemu, nested in ours'
+	@echo '  make bench-partialvm  its tracers against sid'"'"'s PRoot and VUOS'"'"'s umvu,'
+	@echo '                  natively, in the guest, under qemu (make bench runs it too):'
+	@echo '                  build/bench/partialvm/report.md'
 	@echo '  make host-kernel  build/bzImage: x86_64 tinyconfig + host/x86_64.config,'
 	@echo '                  the whole series (PTRACE_VM natively), for qemu'
 	@echo '  make host-kernel-stock  build/bzImage-stock: the same without our series'
@@ -150,6 +153,16 @@ $(B)/guest/bin/partialvm-calls: partialvm/tests/calls.c | $(B)/kselftest
 $(B)/guest/bin/partialvm-scenarios: partialvm/tests/scenarios.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
+$(B)/guest/bin/partialvm-bench: partialvm/tests/bench.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+# Sid's proot and umvu for partialvm's benchmark (a link to the cache, or
+# the reasons they could not be had); checked at every run, cheap once
+# fetched.
+$(B)/partialvm-refs: FORCE | deps
+	@scripts/partialvm-refs.sh --record $@ >/dev/null
+bench-partialvm: all $(B)/bzImage $(QEMU_HOST) $(B)/partialvm-refs
+	@scripts/partialvm-bench.sh
 check-partialvm: all $(B)/bzImage $(QEMU_HOST)
 	@tests/run --set check-partialvm
 
@@ -178,7 +191,8 @@ HOST_CHECK_INPUTS := $(B)/bzImage $(B)/bzImage-stock $(QEMU_HOST) $(B)/selftests
 # kernel under qemu, Debian's 6.1 UML (the image's base) and sid's
 # user-mode-linux (scripts/upstream-uml.sh, or the reason it could not be
 # fetched).
-BENCH_INPUTS := all $(B)/bzImage $(QEMU_HOST) $(B)/debian-6.1-uml.path upstream-uml
+BENCH_INPUTS := all $(B)/bzImage $(QEMU_HOST) $(B)/debian-6.1-uml.path upstream-uml \
+	$(B)/partialvm-refs
 check: all $(HOST_CHECK_INPUTS) $(BENCH_INPUTS) $(B)/i386-compile.txt test-tools
 	@tests/run
 
@@ -229,9 +243,11 @@ upstream-uml: | deps
 
 bench: $(BENCH_INPUTS)
 	@scripts/bench.sh
+	@scripts/partialvm-bench.sh
 
 bench-quick: $(BENCH_INPUTS)
 	@scripts/bench.sh --quick
+	@scripts/partialvm-bench.sh --quick
 
 bench-smoke: $(BENCH_INPUTS)
 	@scripts/bench.sh --smoke

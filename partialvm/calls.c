@@ -197,6 +197,8 @@ static const struct call calls[] = {
 /* The row in force for each call number, set by calls_setup(). */
 static const struct call *handler[PVM_MAX_SYSCALL];
 char virtual_hostname[65];
+/* The answer to uname: the kernel's, read once, with the virtual name. */
+static struct utsname uts_answer;
 
 void calls_setup(const struct options *o)
 {
@@ -208,8 +210,11 @@ void calls_setup(const struct options *o)
 		if ((calls[i].needs & have) == calls[i].needs &&
 		    calls[i].nr >= 0 && calls[i].nr < PVM_MAX_SYSCALL)
 			handler[calls[i].nr] = &calls[i];
-	if (o->hostname)
+	if (o->hostname) {
 		snprintf(virtual_hostname, sizeof(virtual_hostname), "%s", o->hostname);
+		uname(&uts_answer);
+		snprintf(uts_answer.nodename, sizeof(uts_answer.nodename), "%s", o->hostname);
+	}
 }
 
 bool call_handled(long nr)
@@ -647,12 +652,8 @@ static enum verdict chown_entry(struct tracee *t, struct user_regs_struct *r,
 static enum verdict uname_entry(struct tracee *t, struct user_regs_struct *r,
 				const struct call *c, bool *changed)
 {
-	struct utsname u;
-
 	(void)c; (void)changed;
-	uname(&u);
-	snprintf(u.nodename, sizeof(u.nodename), "%s", virtual_hostname);
-	t->result = tracee_write(t, reg_arg(r, 0), &u, sizeof(u)) ? -EFAULT : 0;
+	t->result = tracee_write(t, reg_arg(r, 0), &uts_answer, sizeof(uts_answer)) ? -EFAULT : 0;
 	return CALL_ANSWERED;
 }
 
@@ -672,6 +673,7 @@ static enum verdict sethostname_entry(struct tracee *t, struct user_regs_struct 
 	else {
 		name[len] = '\0';
 		snprintf(virtual_hostname, sizeof(virtual_hostname), "%s", name);
+		snprintf(uts_answer.nodename, sizeof(uts_answer.nodename), "%s", name);
 		t->result = 0;
 	}
 	return CALL_ANSWERED;

@@ -222,6 +222,19 @@ ours_localversion() {
 # with its lists and downloads under DIR too, so that the machine's own
 # apt state is neither read nor written (scripts/upstream-uml.sh,
 # scripts/strace-suite.sh).  Sets APT_OPTS.
+# Refresh the package lists of a private_apt DIR once a day (sid moves);
+# WHO names the caller in the progress line.  Non-zero, with the end of
+# apt-get's log on stdout, when it fails.
+private_apt_refresh() {	# DIR WHO
+	local stamp="$1/updated"
+	[ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ] || return 0
+	say "$2: refreshing the package lists of $(awk '{ printf "%s%s", sep, $3; sep = " and " }' "$1/sources.list") (private, under $1)"
+	if ! apt-get "${APT_OPTS[@]}" -q update >"$1/update.log" 2>&1; then
+		tail -n 2 "$1/update.log" | tr '\n' ' '
+		return 1
+	fi
+	touch "$stamp"
+}
 private_apt() {	# DIR
 	mkdir -p "$1/lists/partial" "$1/archives/partial"
 	# shellcheck disable=SC2034 # read by the callers

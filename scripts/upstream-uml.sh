@@ -50,13 +50,8 @@ unavailable() {
 	exit 3
 }
 
-stamp="$apt_dir/updated"
-if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-	say "upstream-uml: refreshing the sid and trixie package lists (private, under $apt_dir)"
-	apt-get "${APT_OPTS[@]}" -q update >"$apt_dir/update.log" 2>&1 ||
-		unavailable "apt-get update of sid and trixie failed: $(tail -n 2 "$apt_dir/update.log" | tr '\n' ' ')"
-	touch "$stamp"
-fi
+failed=$(private_apt_refresh "$apt_dir" upstream-uml) ||
+	unavailable "apt-get update of sid and trixie failed: $failed"
 # awk reads to the end: a reader that left early would kill apt-cache
 # with SIGPIPE, and pipefail would end this script without a word.
 version=$(apt-cache "${APT_OPTS[@]}" madison user-mode-linux 2>/dev/null |

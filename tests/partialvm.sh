@@ -156,3 +156,27 @@ test_partialvm_table_names_its_tests() {
 	[ "$(grep -c 'calls: ' <<<"$table")" = "$(($(wc -l <<<"$table") - 1))" ] ||
 		fail "a row of the table names no case of partialvm-calls"
 }
+
+# The benchmark's harness (make bench runs it in full): in every place
+# every configuration gives a number for every workload, or says why not;
+# ptvm gives numbers where the tags are (the guest, qemu).
+# timeout: 900 s
+test_partialvm_bench_smoke() {
+	local dir place rows nas
+	dir=$(tmpdir)
+	scripts/partialvm-bench.sh --smoke -o "$dir" || fail "scripts/partialvm-bench.sh --smoke failed"
+	for place in native guest qemu; do
+		rows=$(grep -c '^row ' "$dir/$place.txt" || true)
+		nas=$(grep -c '^na ' "$dir/$place.txt" || true)
+		echo "$place: $rows figures, $nas without, of 45"
+		[ $((rows + nas)) -eq 45 ] || fail "$place: $rows figures and $nas reasons, not 45 (9 configurations, 5 workloads)"
+		grep '^na ' "$dir/$place.txt" | grep -vE '^na [a-z]+ [A-Za-z-]+ [a-z-]+ .{8,}' &&
+			fail "$place: a configuration without a figure gives no reason"
+		grep -qE '^row [a-z]+ none tar-gzip ' "$dir/$place.txt" || fail "$place: no uninstrumented figures"
+	done
+	for place in guest qemu; do
+		[ "$(grep -c "^row $place partialvm-ptvm " "$dir/$place.txt")" = 5 ] ||
+			fail "$place: ptvm does not give all five figures"
+	done
+	cat "$dir/report.md"
+}
