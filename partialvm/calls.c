@@ -37,11 +37,16 @@
 #define IN_DONT_FOLLOW_BIT	0x02000000
 #define UMOUNT_NOFOLLOW_BIT	0x8
 #define FAN_MARK_DONT_FOLLOW_BIT 0x4
+#define MOVE_MOUNT_F_SYMLINKS_BIT 0x1
+#define MOVE_MOUNT_T_SYMLINKS_BIT 0x10
 
 /* How the last component of a path argument is treated. */
 enum follow {
 	FOLLOW,		/* a symlink there is followed */
-	NOFOLLOW,	/* it is not */
+	NOFOLLOW,	/* it is not, unless the path ends in '/' (lstat) */
+	CREATE,		/* it is not, even then: the calls that create or
+			 * remove the last component (the kernel says ENOTDIR
+			 * or EEXIST) */
 	FLAG_NOFOLLOW,	/* followed unless the flags argument has .bit */
 	FLAG_FOLLOW,	/* followed only if the flags argument has .bit */
 	OPEN_FLAGS,	/* open(2)'s: O_NOFOLLOW, or O_CREAT | O_EXCL */
@@ -85,6 +90,8 @@ static enum verdict sethostname_entry(struct tracee *, struct user_regs_struct *
 
 #define P(path)			{ -1, path, -1, FOLLOW, 0 }
 #define PN(path)		{ -1, path, -1, NOFOLLOW, 0 }
+#define PC(path)		{ -1, path, -1, CREATE, 0 }
+#define ATC(fd, path)		{ fd, path, -1, CREATE, 0 }
 #define AT(fd, path)		{ fd, path, -1, FOLLOW, 0 }
 #define ATN(fd, path)		{ fd, path, -1, NOFOLLOW, 0 }
 #define ATF(fd, path, f, how, b) { fd, path, f, how, b }
@@ -106,18 +113,18 @@ static const struct call calls[] = {
 	{ SYS_access, "access", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_access" },
 	{ SYS_truncate, "truncate", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_truncate" },
 	{ SYS_chdir, "chdir", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_chdir" },
-	{ SYS_mkdir, "mkdir", BINDS, path_entry, PATHS(PN(0), NONE), "rewrites the path", "calls: sys_mkdir" },
-	{ SYS_rmdir, "rmdir", BINDS, path_entry, PATHS(PN(0), NONE), "rewrites the path", "calls: sys_rmdir" },
-	{ SYS_rename, "rename", BINDS, path_entry, PATHS(PN(0), PN(1)), "rewrites both paths", "calls: sys_rename" },
-	{ SYS_link, "link", BINDS, path_entry, PATHS(PN(0), PN(1)), "rewrites both paths", "calls: sys_link" },
-	{ SYS_unlink, "unlink", BINDS, path_entry, PATHS(PN(0), NONE), "rewrites the path", "calls: sys_unlink" },
-	{ SYS_symlink, "symlink", BINDS, path_entry, PATHS(PN(1), NONE), "rewrites the link's path; its target is text, kept", "calls: sys_symlink" },
+	{ SYS_mkdir, "mkdir", BINDS, path_entry, PATHS(PC(0), NONE), "rewrites the path", "calls: sys_mkdir" },
+	{ SYS_rmdir, "rmdir", BINDS, path_entry, PATHS(PC(0), NONE), "rewrites the path", "calls: sys_rmdir, create_calls_keep_trailing_slash" },
+	{ SYS_rename, "rename", BINDS, path_entry, PATHS(PC(0), PC(1)), "rewrites both paths", "calls: sys_rename" },
+	{ SYS_link, "link", BINDS, path_entry, PATHS(PN(0), PC(1)), "rewrites both paths", "calls: sys_link" },
+	{ SYS_unlink, "unlink", BINDS, path_entry, PATHS(PC(0), NONE), "rewrites the path", "calls: sys_unlink" },
+	{ SYS_symlink, "symlink", BINDS, path_entry, PATHS(PC(1), NONE), "rewrites the link's path; its target is text, kept", "calls: sys_symlink" },
 	{ SYS_chmod, "chmod", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_chmod" },
 	{ SYS_chown, "chown", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_chown" },
 	{ SYS_lchown, "lchown", BINDS, path_entry, PATHS(PN(0), NONE), "rewrites the path", "calls: sys_lchown" },
 	{ SYS_utime, "utime", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_utime" },
 	{ SYS_utimes, "utimes", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_utimes" },
-	{ SYS_mknod, "mknod", BINDS, path_entry, PATHS(PN(0), NONE), "rewrites the path", "calls: sys_mknod" },
+	{ SYS_mknod, "mknod", BINDS, path_entry, PATHS(PC(0), NONE), "rewrites the path", "calls: sys_mknod" },
 	{ SYS_statfs, "statfs", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_statfs" },
 	{ SYS_chroot, "chroot", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_chroot" },
 	{ SYS_acct, "acct", BINDS, path_entry, PATHS(P(0), NONE), "rewrites the path", "calls: sys_acct" },
@@ -138,18 +145,18 @@ static const struct call calls[] = {
 	{ SYS_inotify_add_watch, "inotify_add_watch", BINDS, path_entry, PATHS(ATF(-1, 1, 2, FLAG_NOFOLLOW, IN_DONT_FOLLOW_BIT), NONE), "rewrites the path", "calls: sys_inotify_add_watch" },
 	{ SYS_fanotify_mark, "fanotify_mark", BINDS, path_entry, PATHS(ATF(3, 4, 1, FLAG_NOFOLLOW, FAN_MARK_DONT_FOLLOW_BIT), NONE), "rewrites the path", "calls: sys_fanotify_mark" },
 	/* The *at family: a relative path starts at the directory fd. */
-	{ SYS_openat, "openat", BINDS, path_entry, PATHS(ATF(0, 1, 2, OPEN_FLAGS, 0), NONE), "rewrites the path", "calls: sys_openat" },
+	{ SYS_openat, "openat", BINDS, path_entry, PATHS(ATF(0, 1, 2, OPEN_FLAGS, 0), NONE), "rewrites the path", "calls: sys_openat, restarted_open_after_handler" },
 	{ SYS_openat2, "openat2", BINDS, path_entry, PATHS(ATF(0, 1, 2, OPEN_HOW, 0), NONE), "rewrites the path", "calls: sys_openat2" },
-	{ SYS_mkdirat, "mkdirat", BINDS, path_entry, PATHS(ATN(0, 1), NONE), "rewrites the path", "calls: sys_mkdirat" },
-	{ SYS_mknodat, "mknodat", BINDS, path_entry, PATHS(ATN(0, 1), NONE), "rewrites the path", "calls: sys_mknodat" },
+	{ SYS_mkdirat, "mkdirat", BINDS, path_entry, PATHS(ATC(0, 1), NONE), "rewrites the path", "calls: sys_mkdirat" },
+	{ SYS_mknodat, "mknodat", BINDS, path_entry, PATHS(ATC(0, 1), NONE), "rewrites the path", "calls: sys_mknodat" },
 	{ SYS_fchownat, "fchownat", BINDS, path_entry, PATHS(ATF(0, 1, 4, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW), NONE), "rewrites the path", "calls: sys_fchownat" },
 	{ SYS_futimesat, "futimesat", BINDS, path_entry, PATHS(AT(0, 1), NONE), "rewrites the path", "calls: sys_futimesat" },
 	{ SYS_newfstatat, "newfstatat", BINDS, path_entry, PATHS(ATF(0, 1, 3, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW), NONE), "rewrites the path", "calls: sys_newfstatat" },
-	{ SYS_unlinkat, "unlinkat", BINDS, path_entry, PATHS(ATN(0, 1), NONE), "rewrites the path", "calls: sys_unlinkat" },
-	{ SYS_renameat, "renameat", BINDS, path_entry, PATHS(ATN(0, 1), ATN(2, 3)), "rewrites both paths", "calls: sys_renameat" },
-	{ SYS_renameat2, "renameat2", BINDS, path_entry, PATHS(ATN(0, 1), ATN(2, 3)), "rewrites both paths", "calls: sys_renameat2" },
-	{ SYS_linkat, "linkat", BINDS, path_entry, PATHS(ATF(0, 1, 4, FLAG_FOLLOW, AT_SYMLINK_FOLLOW), ATN(2, 3)), "rewrites both paths", "calls: sys_linkat" },
-	{ SYS_symlinkat, "symlinkat", BINDS, path_entry, PATHS(ATN(1, 2), NONE), "rewrites the link's path; its target is text, kept", "calls: sys_symlinkat" },
+	{ SYS_unlinkat, "unlinkat", BINDS, path_entry, PATHS(ATC(0, 1), NONE), "rewrites the path", "calls: sys_unlinkat" },
+	{ SYS_renameat, "renameat", BINDS, path_entry, PATHS(ATC(0, 1), ATC(2, 3)), "rewrites both paths", "calls: sys_renameat" },
+	{ SYS_renameat2, "renameat2", BINDS, path_entry, PATHS(ATC(0, 1), ATC(2, 3)), "rewrites both paths", "calls: sys_renameat2" },
+	{ SYS_linkat, "linkat", BINDS, path_entry, PATHS(ATF(0, 1, 4, FLAG_FOLLOW, AT_SYMLINK_FOLLOW), ATC(2, 3)), "rewrites both paths", "calls: sys_linkat" },
+	{ SYS_symlinkat, "symlinkat", BINDS, path_entry, PATHS(ATC(1, 2), NONE), "rewrites the link's path; its target is text, kept", "calls: sys_symlinkat" },
 	{ SYS_fchmodat, "fchmodat", BINDS, path_entry, PATHS(AT(0, 1), NONE), "rewrites the path", "calls: sys_fchmodat" },
 	{ SYS_fchmodat2, "fchmodat2", BINDS, path_entry, PATHS(ATF(0, 1, 3, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW), NONE), "rewrites the path", "calls: sys_fchmodat2" },
 	{ SYS_faccessat, "faccessat", BINDS, path_entry, PATHS(AT(0, 1), NONE), "rewrites the path", "calls: sys_faccessat" },
@@ -158,12 +165,12 @@ static const struct call calls[] = {
 	{ SYS_name_to_handle_at, "name_to_handle_at", BINDS, path_entry, PATHS(ATF(0, 1, 4, FLAG_FOLLOW, AT_SYMLINK_FOLLOW), NONE), "rewrites the path", "calls: sys_name_to_handle_at" },
 	{ SYS_statx, "statx", BINDS, path_entry, PATHS(ATF(0, 1, 2, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW), NONE), "rewrites the path", "calls: sys_statx" },
 	{ SYS_open_tree, "open_tree", BINDS, path_entry, PATHS(ATF(0, 1, 2, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW), NONE), "rewrites the path", "calls: sys_open_tree" },
-	{ SYS_move_mount, "move_mount", BINDS, path_entry, PATHS(AT(0, 1), AT(2, 3)), "rewrites both paths", "calls: sys_move_mount" },
+	{ SYS_move_mount, "move_mount", BINDS, path_entry, PATHS(ATF(0, 1, 4, FLAG_FOLLOW, MOVE_MOUNT_F_SYMLINKS_BIT), ATF(2, 3, 4, FLAG_FOLLOW, MOVE_MOUNT_T_SYMLINKS_BIT)), "rewrites both paths", "calls: sys_move_mount" },
 	{ SYS_mount_setattr, "mount_setattr", BINDS, path_entry, PATHS(ATF(0, 1, 2, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW), NONE), "rewrites the path", "calls: sys_mount_setattr" },
 	/* Paths whose result tells a path: fixed up at the exit stop. */
 	{ SYS_readlink, "readlink", BINDS, readlink_entry, PATHS(PN(0), NONE), "rewrites the path; a link of /proc gets its target mapped back at the exit", "calls: sys_readlink; scenario cd-pwd" },
 	{ SYS_readlinkat, "readlinkat", BINDS, readlink_entry, PATHS(ATN(0, 1), NONE), "as readlink", "calls: sys_readlinkat" },
-	{ SYS_getcwd, "getcwd", BINDS, getcwd_entry, PATHS(NONE, NONE), "runs; a cwd under a bind is mapped back at the exit", "calls: sys_getcwd, symlinks_and_dotdot; scenario cd-pwd" },
+	{ SYS_getcwd, "getcwd", BINDS, getcwd_entry, PATHS(NONE, NONE), "runs; a cwd under a bind is mapped back at the exit", "calls: sys_getcwd, getcwd_outside_the_binds, symlinks_and_dotdot; scenario cd-pwd" },
 	/* exec: the program, and a #! script's interpreter, under a bind. */
 	{ SYS_execve, "execve", BINDS, exec_entry, PATHS(P(0), NONE), "rewrites the path; a #! script whose interpreter is under a bind runs that interpreter", "calls: sys_execve, execve_script; scenario script" },
 	{ SYS_execveat, "execveat", BINDS, exec_entry, PATHS(ATF(0, 1, 4, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW), NONE), "as execve", "calls: sys_execveat" },
@@ -234,19 +241,24 @@ void calls_print_table(void)
 		       calls[i].does, calls[i].test);
 }
 
-/* Whether a path argument's last component is followed. */
-static bool follows(struct tracee *t, struct user_regs_struct *r, const struct path_arg *a)
+/*
+ * Whether a path argument's last component is followed: 1, 0 (unless the
+ * path ends in '/'), or -1 (never: CREATE).
+ */
+static int follows(struct tracee *t, struct user_regs_struct *r, const struct path_arg *a)
 {
 	unsigned long flags = a->flags >= 0 ? reg_arg(r, a->flags) : 0;
 	unsigned long long how_flags;
 
 	switch (a->follow) {
+	case CREATE:
+		return -1;
 	case NOFOLLOW:
-		return false;
+		return 0;
 	case FLAG_NOFOLLOW:
 		return !(flags & a->bit);
 	case FLAG_FOLLOW:
-		return flags & a->bit;
+		return !!(flags & a->bit);
 	case OPEN_HOW:
 		if (tracee_read(t, flags, &how_flags, sizeof(how_flags)))
 			return true;
@@ -256,7 +268,7 @@ static bool follows(struct tracee *t, struct user_regs_struct *r, const struct p
 		return !(flags & O_NOFOLLOW) &&
 			(flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 	default:
-		return true;
+		return 1;
 	}
 }
 
@@ -268,7 +280,7 @@ static bool follows(struct tracee *t, struct user_regs_struct *r, const struct p
  * EFAULT), -errno for the call to return.
  */
 static int translate(struct tracee *t, struct user_regs_struct *r, const struct path_arg *a,
-		     bool follow, char *guest, char *host)
+		     int follow, char *guest, char *host)
 {
 	char path[PATH_MAX], start[PATH_MAX], g[PATH_MAX], h[PATH_MAX];
 	unsigned long addr = reg_arg(r, a->path);
@@ -291,6 +303,8 @@ static int translate(struct tracee *t, struct user_regs_struct *r, const struct 
 	if (err)
 		return err;
 	guest_to_host(g, h, sizeof(h));
+	if (strlen(h) >= PATH_MAX - 1)
+		return -ENAMETOOLONG;
 	if (guest)
 		strcpy(guest, g);
 	if (host)
@@ -355,28 +369,33 @@ static long put_path(struct tracee *t, unsigned long buf, const char *guest, siz
 	return n;
 }
 
-/* A host path in the buffer the call filled: the guest's instead. */
+/*
+ * A host path of @len bytes in the buffer the call filled: the guest's
+ * instead.  The call's new result: the length, with the NUL for getcwd
+ * (@nul), whether the path changed or not.
+ */
 static long map_back(struct tracee *t, unsigned long buf, long len, size_t size,
 		     bool nul)
 {
 	char host[PATH_MAX + 1], guest[PATH_MAX];
+	long same = len + (nul ? 1 : 0);
 	size_t n;
 
 	if (len <= 0 || len > PATH_MAX || tracee_read(t, buf, host, len))
-		return len;
+		return same;
 	host[len] = '\0';
 	if (host[0] != '/')
-		return len;
+		return same;
 	host_to_guest(host, guest, sizeof(guest));
 	if (!strcmp(guest, host))
-		return len;
+		return same;
 	n = strlen(guest) + (nul ? 1 : 0);
 	if (n > size) {
 		if (nul)
 			return -ERANGE;
 		n = size;	/* readlink truncates */
 	}
-	return put_path(t, buf, guest, n, len + (nul ? 1 : 0));
+	return put_path(t, buf, guest, n, same);
 }
 
 /*
@@ -424,7 +443,7 @@ static enum verdict readlink_entry(struct tracee *t, struct user_regs_struct *r,
 	int ret;
 
 	guest[0] = '\0';
-	ret = translate(t, r, &c->path[0], false, guest, NULL);
+	ret = translate(t, r, &c->path[0], 0, guest, NULL);
 	if (ret < 0) {
 		t->result = ret;
 		return CALL_ANSWERED;
@@ -471,16 +490,20 @@ static enum verdict getcwd_entry(struct tracee *t, struct user_regs_struct *r,
  * the same way, up to the kernel's depth.
  */
 #define SHEBANG_DEPTH 4
-#define MAX_ARGS 4096
-
 static int shebang(const char *host, char *interp, size_t isize, char *arg, size_t asize)
 {
 	char line[256], *p, *end;
+	struct stat st;
 	ssize_t n;
-	int fd = open(host, O_RDONLY | O_CLOEXEC);
+	/* Not a FIFO's open that waits, nor a device's that acts. */
+	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
 	n = read(fd, line, sizeof(line) - 1);
 	close(fd);
 	if (n < 3 || line[0] != '#' || line[1] != '!')
@@ -511,10 +534,12 @@ static enum verdict exec_entry(struct tracee *t, struct user_regs_struct *r,
 	char guest[PATH_MAX], host[PATH_MAX], interp[256], iarg[256];
 	char start[PATH_MAX], ig[PATH_MAX], ih[PATH_MAX];
 	unsigned long script_ptr = reg_arg(r, c->path[0].path);
-	unsigned long ptrs[MAX_ARGS + 8], old_argv, p;
+	unsigned long *ptrs = NULL, old_argv, p, path_ptr, argv_ptr;
 	unsigned long heads[SHEBANG_DEPTH][2];
-	int nheads = 0, nargs = 0;
+	size_t nargs = 0, cap = 0;
+	int nheads = 0;
 	bool touched, under_bind = false;
+	enum verdict v;
 
 	guest[0] = '\0';
 	ret = translate(t, r, &c->path[0], follows(t, r, &c->path[0]), guest, host);
@@ -531,14 +556,14 @@ static enum verdict exec_entry(struct tracee *t, struct user_regs_struct *r,
 		touched = false;
 		if (tracee_guest_dir(t, AT_FDCWD, start, sizeof(start)))
 			break;
-		if (guest_canonical(start, interp, true, ig, sizeof(ig), &touched))
+		if (guest_canonical(start, interp, 1, ig, sizeof(ig), &touched))
 			break;
 		guest_to_host(ig, ih, sizeof(ih));
 		under_bind |= touched;
 		heads[nheads][0] = tracee_push(t, interp, strlen(interp) + 1);
 		heads[nheads][1] = iarg[0] ? tracee_push(t, iarg, strlen(iarg) + 1) : 0;
 		if (!heads[nheads][0] || (iarg[0] && !heads[nheads][1]))
-			return ret ? CALL_REWRITTEN : CALL_RUN;
+			goto fault;
 		nheads++;
 		strcpy(host, ih);
 	}
@@ -547,6 +572,10 @@ static enum verdict exec_entry(struct tracee *t, struct user_regs_struct *r,
 
 	/* argv: the innermost interpreter first, each with its argument,
 	 * then the script as the program named it, then its arguments. */
+	cap = 64;
+	ptrs = malloc(cap * sizeof(*ptrs));
+	if (!ptrs)
+		goto fault;
 	for (i = nheads - 1; i >= 0; i--) {
 		ptrs[nargs++] = heads[i][0];
 		if (heads[i][1])
@@ -554,27 +583,44 @@ static enum verdict exec_entry(struct tracee *t, struct user_regs_struct *r,
 	}
 	ptrs[nargs++] = script_ptr;
 	old_argv = reg_arg(r, argv_reg);
-	for (i = 1; old_argv; i++) {
-		if (nargs >= MAX_ARGS) {
-			t->result = -E2BIG;
-			return CALL_ANSWERED;
-		}
-		if (tracee_read(t, old_argv + i * sizeof(long), &p, sizeof(p))) {
-			t->result = -EFAULT;
-			return CALL_ANSWERED;
-		}
+	/* argv[0] is the interpreter's now; the rest follow, if any. */
+	p = 0;
+	if (old_argv && tracee_read(t, old_argv, &p, sizeof(p)))
+		goto fault;
+	for (i = 1; old_argv && p; i++) {
+		if (tracee_read(t, old_argv + i * sizeof(long), &p, sizeof(p)))
+			goto fault;
 		if (!p)
 			break;
+		if (nargs + 1 >= cap) {
+			unsigned long *bigger = realloc(ptrs, 2 * cap * sizeof(*ptrs));
+
+			if (!bigger)
+				goto fault;
+			ptrs = bigger;
+			cap *= 2;
+		}
 		ptrs[nargs++] = p;
 	}
 	ptrs[nargs++] = 0;
-	p = tracee_push(t, host, strlen(host) + 1);
-	reg_set_arg(r, argv_reg, tracee_push(t, ptrs, nargs * sizeof(long)));
-	reg_set_arg(r, c->path[0].path, p);
+	path_ptr = tracee_push(t, host, strlen(host) + 1);
+	argv_ptr = tracee_push(t, ptrs, nargs * sizeof(long));
+	if (!path_ptr || !argv_ptr)
+		goto fault;
+	free(ptrs);
+	reg_set_arg(r, argv_reg, argv_ptr);
+	reg_set_arg(r, c->path[0].path, path_ptr);
 	if (at)	/* the path is absolute now: neither fd nor flags apply */
 		reg_set_arg(r, 4, reg_arg(r, 4) & ~AT_EMPTY_PATH);
 	*changed = true;
 	return CALL_REWRITTEN;
+fault:
+	/* No room on its stack for the new argv: the exec fails as one
+	 * with a bad pointer would, rather than run the wrong program. */
+	free(ptrs);
+	v = CALL_ANSWERED;
+	t->result = -EFAULT;
+	return v;
 }
 
 /* -0 */
@@ -605,11 +651,13 @@ static enum verdict chown_entry(struct tracee *t, struct user_regs_struct *r,
 				const struct call *c, bool *changed)
 {
 	char host[PATH_MAX], path[PATH_MAX], start[PATH_MAX], g[PATH_MAX];
-	bool follow, touched = false;
+	bool touched = false;
+	int follow;
 	struct stat st;
 	int ret, dirfd;
 
 	(void)changed;
+	(void)touched;
 	if (REG_NR(r) == SYS_fchown) {
 		snprintf(host, sizeof(host), "/proc/%d/fd/%d", t->pid, (int)reg_arg(r, 0));
 		t->result = stat(host, &st) ? -EBADF : 0;
@@ -644,7 +692,7 @@ static enum verdict chown_entry(struct tracee *t, struct user_regs_struct *r,
 		return CALL_ANSWERED;
 	}
 	guest_to_host(g, host, sizeof(host));
-	t->result = (follow ? stat(host, &st) : lstat(host, &st)) ? -errno : 0;
+	t->result = (follow > 0 ? stat(host, &st) : lstat(host, &st)) ? -errno : 0;
 	return CALL_ANSWERED;
 }
 
@@ -686,6 +734,9 @@ enum verdict call_entry(struct tracee *t, struct user_regs_struct *r, bool *chan
 	*changed = false;
 	t->fixup = NULL;
 	if (!call_handled(nr))
+		return CALL_RUN;
+	/* An i386 call (int 0x80) has numbers of its own: let it be. */
+	if (!tracee_call_is_x86_64(t))
 		return CALL_RUN;
 	return handler[nr]->entry(t, r, handler[nr], changed);
 }

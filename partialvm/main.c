@@ -123,6 +123,52 @@ static void stats_print(void)
 static pid_t main_pid;
 static int main_status = -1;
 
+/*
+ * A call rewritten with no exit stop keeps its arguments pointing into the
+ * scratch space.  If a signal interrupts it and it is restarted, a signal
+ * frame may have been written over that space: the restart gets the
+ * program's own arguments back, and is translated again.  A restart has
+ * the same number, rip and rsp, and an argument in the scratch space.
+ */
+static bool restore_restarted(struct tracee *t, struct user_regs_struct *r)
+{
+	bool restart = false;
+	int i;
+
+	if (!t->scratch_high || REG_NR(r) != REG_NR(&t->rewritten) ||
+	    r->rip != t->rewritten.rip || REG_SP(r) != REG_SP(&t->rewritten))
+		return false;
+	for (i = 0; i < 6; i++)
+		restart |= reg_arg(r, i) >= t->scratch_low && reg_arg(r, i) < t->scratch_high;
+	if (!restart)
+		return false;
+	for (i = 0; i < 6; i++)
+		reg_set_arg(r, i, reg_arg(&t->rewritten, i));
+	return true;
+}
+
+/* An entry stop: decide, and resume as the tracer does. */
+static enum verdict enter_call(struct tracee *t, struct user_regs_struct *r, bool *changed)
+{
+	bool restored = restore_restarted(t, r);
+	enum verdict v;
+
+	t->entry = *r;
+	t->scratch = 0;
+	t->exec_seen = false;
+	v = call_entry(t, r, changed);
+	*changed |= restored;
+	/* Kept until the next rewritten call: the handler's own calls come
+	 * between the call and its restart.  Below the red zone, no pointer
+	 * of the program's own can be. */
+	if (v == CALL_REWRITTEN && t->scratch) {
+		t->rewritten = t->entry;
+		t->scratch_low = t->scratch;
+		t->scratch_high = REG_SP(&t->entry) - 128;
+	}
+	return v;
+}
+
 static void handle_entry(struct tracee *t, enum stop_kind kind)
 {
 	struct user_regs_struct r;
@@ -130,23 +176,22 @@ static void handle_entry(struct tracee *t, enum stop_kind kind)
 
 	if (tracee_getregs(t, &r))
 		return;		/* killed meanwhile: its exit comes next */
-	t->entry = r;
-	t->scratch = 0;
-	t->exec_seen = false;
 	stats_count(kind, REG_NR(&r));
-	t->verdict = call_entry(t, &r, &changed);
+	t->verdict = enter_call(t, &r, &changed);
 	if (tracer->resume_entry(t, &r, changed) < 0 && errno != ESRCH)
 		pvm_warn("cannot resume %d after its entry stop: %s", t->pid, strerror(errno));
 }
 
-static void handle_exit(struct tracee *t)
+/* An exit stop we asked for: the result and the registers; false if the
+ * tracee is gone. */
+static bool finish_exit(struct tracee *t)
 {
 	struct user_regs_struct r;
 	bool changed = false;
 
 	t->in_syscall = false;
 	if (tracee_getregs(t, &r))
-		return;
+		return false;
 	stats_count(STOP_EXIT, REG_NR(&t->entry));
 	if (t->verdict == CALL_ANSWERED) {
 		REG_RESULT(&r) = t->result;	/* ptrace: the call was -1 */
@@ -162,9 +207,13 @@ static void handle_exit(struct tracee *t)
 		r.r10 = t->entry.r10; r.r8 = t->entry.r8; r.r9 = t->entry.r9;
 		changed = true;
 	}
-	if (changed && tracee_setregs(t, &r))
-		return;
-	tracer->resume(t, 0);
+	return !changed || !tracee_setregs(t, &r);
+}
+
+static void handle_exit(struct tracee *t)
+{
+	if (finish_exit(t))
+		tracer->resume(t, 0);
 }
 
 static void handle_event(struct tracee *t, int event)
@@ -177,7 +226,7 @@ static void handle_event(struct tracee *t, int event)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		if (!tracee_find(msg))
+		if (msg && !tracee_find(msg))
 			tracee_add(msg);
 		break;
 	case PTRACE_EVENT_EXEC:
@@ -210,10 +259,12 @@ static void handle_stop(struct tracee *t, int status)
 	} else if (event == PTRACE_EVENT_SECCOMP) {
 		handle_entry(t, STOP_SECCOMP);
 	} else if (event == PTRACE_EVENT_STOP) {
-		if (!t->seen) {
+		bool stop_signal = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+
+		if (!t->seen && !(t->attached && stop_signal)) {
 			first_stops++;
 			tracer->resume(t, 0);
-		} else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		} else if (stop_signal) {
 			/* A group-stop: the tracee stays stopped until SIGCONT. */
 			group_stops++;
 			ptrace(PTRACE_LISTEN, t->pid, 0, 0);
@@ -245,15 +296,20 @@ static void request_detach(int sig)
 	detach_requested = 1;
 }
 
+static int active;	/* tracees not let go yet, while detaching */
+
 static void let_go(struct tracee *t, int sig)
 {
 	if (ptrace(PTRACE_DETACH, t->pid, 0, sig) < 0 && errno != ESRCH)
 		pvm_warn("cannot detach %d: %s", t->pid, strerror(errno));
-	tracee_remove(t);
+	if (!t->released)
+		active--;
+	t->released = true;
 }
 
 static void interrupt(struct tracee *t)
 {
+	active++;
 	ptrace(PTRACE_INTERRUPT, t->pid, 0, 0);
 }
 
@@ -264,16 +320,18 @@ static void stop_detaching(struct tracee *t, int status)
 	unsigned long msg;
 	bool changed;
 
+	if (t->released)
+		return;
 	if (sig == (SIGTRAP | 0x80) && t->in_syscall) {
-		handle_exit(t);		/* resumes it: its next stop lets it go */
+		/* Let go right at its exit: the interrupt may be spent. */
+		finish_exit(t);
+		let_go(t, 0);
 		return;
 	}
 	if (sig == (SIGTRAP | 0x80)) {
 		if (tracee_getregs(t, &r))
 			return;
-		t->entry = r;
-		t->scratch = 0;
-		t->verdict = call_entry(t, &r, &changed);
+		t->verdict = enter_call(t, &r, &changed);
 		if (t->verdict == CALL_FIXUP) {
 			t->in_syscall = true;
 			if ((!changed || !tracee_setregs(t, &r)) &&
@@ -291,8 +349,10 @@ static void stop_detaching(struct tracee *t, int status)
 	} else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
 		   event == PTRACE_EVENT_CLONE) {
 		/* Its child stops too, and is let go then. */
-		if (!ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &msg) && !tracee_find(msg))
+		if (!ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &msg) && msg && !tracee_find(msg)) {
 			tracee_add(msg);
+			active++;
+		}
 		sig = 0;
 	} else if (event) {
 		sig = 0;	/* PTRACE_INTERRUPT's stop, a group-stop, exec */
@@ -323,7 +383,7 @@ static void trace_loop(void)
 		}
 		if (detach_requested && !detaching)
 			start_detach();
-		if (detaching && !tracee_count())
+		if (detaching && active <= 0)
 			return;
 		pid = waitpid(-1, &status, __WALL);
 		if (pid < 0) {
@@ -338,6 +398,8 @@ static void trace_loop(void)
 			exits++;
 			if (pid == main_pid)
 				main_status = status;
+			if (t && detaching && !t->released)
+				active--;
 			if (t)
 				tracee_remove(t);
 			continue;
@@ -345,13 +407,38 @@ static void trace_loop(void)
 		if (!WIFSTOPPED(status))
 			continue;
 		/* A new child's first stop may come before its parent's event. */
-		if (!t)
+		if (!t) {
 			t = tracee_add(pid);
+			if (detaching)
+				active++;
+		}
 		if (detaching)
 			stop_detaching(t, status);
 		else
 			handle_stop(t, status);
 	}
+}
+
+/* What /proc says of a thread PTRACE_SEIZE refused: ours already (1), a
+ * zombie or gone (2), or traced by another (0). */
+static int seize_refused_why(pid_t tid)
+{
+	char path[64], line[128];
+	int why = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 2;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "State:", 6) && strchr(line, 'Z'))
+			why = 2;
+		if (!strncmp(line, "TracerPid:", 10) && atoi(line + 10) == getpid())
+			why = 1;
+	}
+	fclose(f);
+	return why;
 }
 
 /*
@@ -378,12 +465,21 @@ static void attach_process(pid_t pid)
 		while ((d = readdir(tasks))) {
 			pid_t tid = atoi(d->d_name);
 			struct tracee *t;
+			int why;
 
 			if (tid <= 0 || tracee_find(tid))
 				continue;
 			if (ptrace(PTRACE_SEIZE, tid, 0, options) < 0) {
 				if (errno == ESRCH)
 					continue;	/* the thread ended */
+				/* A thread started since the last pass is
+				 * ours already (PTRACE_O_TRACECLONE); a
+				 * zombie leader cannot be seized. */
+				if (errno == EPERM && (why = seize_refused_why(tid))) {
+					if (why == 1 && !tracee_find(tid))
+						tracee_add(tid)->attached = true;
+					continue;
+				}
 				pvm_warn("-p %d: cannot attach to thread %d: %s", pid, tid,
 					 strerror(errno));
 				exit(EXIT_TOOL);

@@ -47,6 +47,8 @@ struct tracee {
 	bool in_syscall;	/* between an entry and the exit stop we asked for */
 	bool exec_seen;		/* an exec replaced its memory since that entry */
 	bool attached;		/* by -p: detached, never killed, when we end */
+	bool released;		/* let go by a detach; kept so that its
+				 * parent's fork event does not add it again */
 	enum verdict verdict;
 	long result;		/* CALL_ANSWERED: what the call returns */
 	exit_fixup fixup;	/* CALL_FIXUP: what changes the result */
@@ -54,6 +56,11 @@ struct tracee {
 	char *link;		/* readlink of /proc: the link, for the exit */
 	char *saved;		/* CALL_FIXUP: the buffer as it was at the entry */
 	size_t saved_len;
+	/* The last call rewritten with no exit stop, to tell its restart
+	 * (a signal came; rip and the number are the same, an argument
+	 * points into the scratch space) from a new call. */
+	struct user_regs_struct rewritten;
+	unsigned long scratch_low, scratch_high;
 	unsigned long scratch;	/* the next free byte below the red zone */
 	struct tracee *next;
 };
@@ -71,6 +78,7 @@ int tracee_write(struct tracee *t, unsigned long addr, const void *buf, size_t l
 int tracee_read_string(struct tracee *t, unsigned long addr, char *buf, size_t size);
 unsigned long tracee_push(struct tracee *t, const void *data, size_t len);
 long tracee_tgid(struct tracee *t);
+bool tracee_call_is_x86_64(struct tracee *t);
 int tracee_euid(struct tracee *t);
 
 /* The system call's number, arguments and result, x86_64. */
@@ -92,7 +100,7 @@ const struct bind *bind_get(int i);
 bool bind_touches(const char *guest);
 void guest_to_host(const char *guest, char *host, size_t size);
 void host_to_guest(const char *host, char *guest, size_t size);
-int guest_canonical(const char *start, const char *path, bool follow_last,
+int guest_canonical(const char *start, const char *path, int follow_last,
 		    char *out, size_t size, bool *touched);
 int tracee_guest_dir(struct tracee *t, int dirfd, char *out, size_t size);
 

@@ -119,13 +119,14 @@ static void drop_last(char *p)
 /*
  * Resolve @path from the canonical guest directory @start, as the kernel
  * would in the tracee's view, into the canonical guest path @out.  The
- * last component is followed if it is a symlink and @follow_last (or the
- * path ends in '/').  *@touched is set when the walk passed under a bind:
+ * last component is followed if it is a symlink and @follow_last is 1, or
+ * it is 0 and the path ends in '/' (-1: never, for the calls that create
+ * or remove it).  *@touched is set when the walk passed under a bind:
  * only then does the host's own resolution differ.  A component that does
  * not exist ends the resolution there; the rest is kept, and the call
  * fails as it would have.  0, or -ELOOP, -ENAMETOOLONG.
  */
-int guest_canonical(const char *start, const char *path, bool follow_last,
+int guest_canonical(const char *start, const char *path, int follow_last,
 		    char *out, size_t size, bool *touched)
 {
 	char cur[PATH_MAX], rest[2 * PATH_MAX], link[PATH_MAX], host[PATH_MAX];
@@ -182,7 +183,7 @@ int guest_canonical(const char *start, const char *path, bool follow_last,
 		snprintf(cur + curlen, sizeof(cur) - curlen, "%s%.*s",
 			 curlen > 1 ? "/" : "", (int)len, comp);
 		*touched |= bind_touches(cur);
-		if (missing || (last && !follow_last && !trailing))
+		if (missing || (last && (follow_last < 0 || (!follow_last && !trailing))))
 			continue;
 		guest_to_host(cur, host, sizeof(host));
 		n = readlink(host, link, sizeof(link) - 1);
@@ -194,8 +195,7 @@ int guest_canonical(const char *start, const char *path, bool follow_last,
 		if (++links > MAX_LINKS)
 			return -ELOOP;
 		link[n] = '\0';
-		snprintf(tmp, sizeof(tmp), "%s%s%s", link, *p ? "/" : "", p);
-		if (strlen(tmp) >= sizeof(rest))
+		if (snprintf(tmp, sizeof(tmp), "%s%s%s", link, *p ? "/" : "", p) >= (int)sizeof(rest))
 			return -ENAMETOOLONG;
 		strcpy(rest, tmp);
 		p = rest;
@@ -290,13 +290,18 @@ int bind_add(const char *spec, char *err, size_t errlen)
 		snprintf(err, errlen, "-b %s: the host side %s: %s", spec, h, strerror(errno));
 		goto fail;
 	}
+	/* Every host path would be shown under GUEST, getcwd's too. */
+	if (!strcmp(host, "/")) {
+		snprintf(err, errlen, "-b %s: the host side cannot be /", spec);
+		goto fail;
+	}
 	if (colon[0] != '/') {
 		snprintf(err, errlen, "-b %s: the guest side '%s' is not an absolute path",
 			 spec, colon);
 		goto fail;
 	}
 	lexical_clean(colon, clean, sizeof(clean));
-	ret = guest_canonical("/", clean, true, guest, sizeof(guest), &touched);
+	ret = guest_canonical("/", clean, 1, guest, sizeof(guest), &touched);
 	if (ret) {
 		snprintf(err, errlen, "-b %s: the guest side: %s", spec, strerror(-ret));
 		goto fail;

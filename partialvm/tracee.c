@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
+#include <linux/audit.h>
 #include "partialvm.h"
 
 #define TRACEE_BUCKETS 256
@@ -271,4 +272,19 @@ long tracee_tgid(struct tracee *t)
 int tracee_euid(struct tracee *t)
 {
 	return status_field(t->pid, "Uid", 1);
+}
+
+/*
+ * Whether the call at this entry stop is an x86_64 one: an int 0x80 from
+ * a 64-bit process uses i386's numbers.  Asked only for the calls the tool
+ * handles; a kernel without PTRACE_GET_SYSCALL_INFO (before 5.3) is taken
+ * at its number.
+ */
+bool tracee_call_is_x86_64(struct tracee *t)
+{
+	struct __ptrace_syscall_info info;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->pid, sizeof(info), &info) <= 0)
+		return true;
+	return info.arch == AUDIT_ARCH_X86_64;
 }

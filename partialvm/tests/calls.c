@@ -250,6 +250,78 @@ TEST(sys_getcwd)
 	ASSERT_EQ(ERANGE, errno);
 }
 
+/* Outside the binds getcwd's result is the kernel's own: the length
+ * with its NUL. */
+TEST(getcwd_outside_the_binds)
+{
+	char cwd[PATH_MAX];
+
+	BINDS_ONLY();
+	ASSERT_EQ(0, chdir("/"));
+	ASSERT_EQ(2, syscall(SYS_getcwd, cwd, sizeof(cwd)));
+	ASSERT_STREQ("/", cwd);
+}
+
+/* The calls that create or remove the last component do not follow a
+ * symlink there, even with a trailing slash: ENOTDIR, EEXIST. */
+TEST(create_calls_keep_trailing_slash)
+{
+	char l[PATH_MAX];
+
+	BINDS_ONLY();
+	ASSERT_EQ(0, mkdir(hp("ts.d"), 0755));
+	ASSERT_EQ(0, symlink("ts.d", hp("ts.l")));
+	ASSERT_EQ(0, symlink("ts.nothere", hp("ts.dangling")));
+	snprintf(l, sizeof(l), "%s/", gp("ts.l"));
+	ASSERT_EQ(-1, syscall(SYS_rmdir, l));
+	ASSERT_EQ(ENOTDIR, errno);
+	ASSERT_TRUE(exists(hp("ts.d")));
+	snprintf(l, sizeof(l), "%s/", gp("ts.dangling"));
+	ASSERT_EQ(-1, syscall(SYS_mkdir, l, 0755));
+	ASSERT_EQ(EEXIST, errno);
+	ASSERT_FALSE(exists(hp("ts.nothere")));
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * An open of a FIFO under the bind blocks; a SA_RESTART handler runs, its
+ * signal frame over the stack below the red zone, and the open restarts:
+ * it must still open the FIFO.
+ */
+TEST(restarted_open_after_handler)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	pid_t writer;
+	int fd, status;
+
+	BINDS_ONLY();
+	ASSERT_EQ(0, mkfifo(hp("restart.fifo"), 0644));
+	writer = fork();
+	if (writer == 0) {
+		/* A writer that gives up when no reader comes. */
+		sleep(2);
+		for (int i = 0; i < 50; i++) {
+			fd = open(hp("restart.fifo"), O_WRONLY | O_NONBLOCK);
+			if (fd >= 0)
+				_exit(write(fd, "x", 1) != 1);
+			usleep(100000);
+		}
+		_exit(1);
+	}
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	alarm(1);
+	fd = syscall(SYS_openat, AT_FDCWD, gp("restart.fifo"), O_RDONLY);
+	if (fd < 0)
+		kill(writer, SIGKILL);
+	ASSERT_EQ(writer, waitpid(writer, &status, 0));
+	ASSERT_LE(0, fd) TH_LOG("the restarted open: %s", strerror(errno));
+	ASSERT_EQ(0, status);
+}
+
 TEST(sys_mkdir)
 {
 	struct stat st;

@@ -345,6 +345,26 @@ scenario_attach_never_killed() {
 	expect_output attach-never-killed "alive after Ctrl-C, alive after SIGKILL" "$out"
 }
 
+# A stopped process, attached and detached, is stopped still.
+scenario_attach_stopped() {
+	local state got=''
+	"$workload" watch "$G/dir/file" 6 >/dev/null &
+	watcher=$!
+	kill -STOP "$watcher"
+	sleep 0.5
+	"${tool_cmd[@]}" -b "$H:$G" --detach-after 1 -p "$watcher"
+	got="tool:$?"
+	sleep 0.5
+	state=$(awk '{ print $3 }' "/proc/$watcher/stat")
+	got="$got state:$state"
+	kill -CONT "$watcher"
+	sleep 0.3
+	kill -0 "$watcher" 2>/dev/null && got="$got alive"
+	kill "$watcher" 2>/dev/null
+	wait "$watcher" 2>/dev/null
+	expect_output attach-stopped "tool:0 state:T alive" "$got"
+}
+
 # A command started by the tool, detached: it goes on natively, and the
 # tool gives its status.
 scenario_detach_command() {
@@ -377,7 +397,7 @@ scenario_seccomp_cannot_detach() {
 scenarios="calls calls_fake_root fake_root sethostname bind_read cd_pwd script loop_pipeline threads_storm signals tar_gzip exit_status bad_input stop_counts"
 case ${tracer:-} in
 seccomp*) scenarios="$scenarios seccomp_cannot_detach" ;;
-*) scenarios="$scenarios attach_detach_after attach_sigusr1 attach_never_killed detach_command" ;;
+*) scenarios="$scenarios attach_detach_after attach_sigusr1 attach_never_killed attach_stopped detach_command" ;;
 esac
 if [ "$proot" = 1 ]; then
 	command -v proot >/dev/null || { echo "1..0 # SKIP no proot here"; exit 0; }
