@@ -273,6 +273,37 @@ static int follows(struct tracee *t, struct user_regs_struct *r, const struct pa
 }
 
 /*
+ * @path, which the tracee gave with @dirfd, resolved in its view: the
+ * guest path in @g, the host path in @h (PATH_MAX bytes each).  0, with
+ * *touched set when the walk went under a bind; the walk's -errno (ELOOP,
+ * ENAMETOOLONG); or, with *no_start, the error of the directory that a
+ * relative path starts from.
+ */
+static int resolve(struct tracee *t, int dirfd, const char *path, int follow,
+		   char *g, char *h, bool *touched, bool *no_start)
+{
+	char start[PATH_MAX];
+	int err;
+
+	*touched = false;
+	*no_start = false;
+	if (path[0] == '/') {
+		strcpy(start, "/");
+	} else {
+		err = tracee_guest_dir(t, dirfd, start, sizeof(start));
+		if (err) {
+			*no_start = true;
+			return err;
+		}
+	}
+	err = guest_canonical(start, path, follow, g, PATH_MAX, touched);
+	if (err)
+		return err;
+	guest_to_host(g, h, PATH_MAX);
+	return 0;
+}
+
+/*
  * Resolve one path argument through the binds.  The guest path in
  * @guest and the host path in @host, if not NULL.  1 if the argument
  * now points to the host path, 0 if the kernel's own resolution is the
@@ -282,10 +313,10 @@ static int follows(struct tracee *t, struct user_regs_struct *r, const struct pa
 static int translate(struct tracee *t, struct user_regs_struct *r, const struct path_arg *a,
 		     int follow, char *guest, char *host)
 {
-	char path[PATH_MAX], start[PATH_MAX], g[PATH_MAX], h[PATH_MAX];
+	char path[PATH_MAX], g[PATH_MAX], h[PATH_MAX];
 	unsigned long addr = reg_arg(r, a->path);
 	int dirfd = a->dirfd >= 0 ? (int)reg_arg(r, a->dirfd) : AT_FDCWD;
-	bool touched = false;
+	bool touched, no_start;
 	int err;
 
 	if (!addr)
@@ -295,14 +326,9 @@ static int translate(struct tracee *t, struct user_regs_struct *r, const struct 
 		return err == -ENAMETOOLONG ? err : 0;
 	if (!path[0])
 		return 0;	/* AT_EMPTY_PATH, or the kernel's ENOENT */
-	if (path[0] == '/')
-		strcpy(start, "/");
-	else if (tracee_guest_dir(t, dirfd, start, sizeof(start)))
-		return 0;
-	err = guest_canonical(start, path, follow, g, sizeof(g), &touched);
+	err = resolve(t, dirfd, path, follow, g, h, &touched, &no_start);
 	if (err)
-		return err;
-	guest_to_host(g, h, sizeof(h));
+		return no_start ? 0 : err;
 	if (strlen(h) >= PATH_MAX - 1)
 		return -ENAMETOOLONG;
 	if (guest)
@@ -532,14 +558,13 @@ static enum verdict exec_entry(struct tracee *t, struct user_regs_struct *r,
 {
 	int at = REG_NR(r) == SYS_execveat, argv_reg = at + 1, depth, ret, i;
 	char guest[PATH_MAX], host[PATH_MAX], interp[256], iarg[256];
-	char start[PATH_MAX], ig[PATH_MAX], ih[PATH_MAX];
+	char ig[PATH_MAX], ih[PATH_MAX];
 	unsigned long script_ptr = reg_arg(r, c->path[0].path);
 	unsigned long *ptrs = NULL, old_argv, p, path_ptr, argv_ptr;
 	unsigned long heads[SHEBANG_DEPTH][2];
 	size_t nargs = 0, cap = 0;
 	int nheads = 0;
-	bool touched, under_bind = false;
-	enum verdict v;
+	bool touched, no_start, under_bind = false;
 
 	guest[0] = '\0';
 	ret = translate(t, r, &c->path[0], follows(t, r, &c->path[0]), guest, host);
@@ -553,12 +578,8 @@ static enum verdict exec_entry(struct tracee *t, struct user_regs_struct *r,
 
 	/* Follow the #! chain while an interpreter lies under a bind. */
 	for (depth = 0; depth < SHEBANG_DEPTH && shebang(host, interp, sizeof(interp), iarg, sizeof(iarg)); depth++) {
-		touched = false;
-		if (tracee_guest_dir(t, AT_FDCWD, start, sizeof(start)))
+		if (resolve(t, AT_FDCWD, interp, 1, ig, ih, &touched, &no_start))
 			break;
-		if (guest_canonical(start, interp, 1, ig, sizeof(ig), &touched))
-			break;
-		guest_to_host(ig, ih, sizeof(ih));
 		under_bind |= touched;
 		heads[nheads][0] = tracee_push(t, interp, strlen(interp) + 1);
 		heads[nheads][1] = iarg[0] ? tracee_push(t, iarg, strlen(iarg) + 1) : 0;
@@ -618,9 +639,8 @@ fault:
 	/* No room on its stack for the new argv: the exec fails as one
 	 * with a bad pointer would, rather than run the wrong program. */
 	free(ptrs);
-	v = CALL_ANSWERED;
 	t->result = -EFAULT;
-	return v;
+	return CALL_ANSWERED;
 }
 
 /* -0 */
@@ -647,20 +667,27 @@ static enum verdict getres_entry(struct tracee *t, struct user_regs_struct *r,
 }
 
 /* chown as root: the file must be there; it is left as it is. */
+/* What fchown of @fd answers: 0 if the tracee has it open. */
+static long fd_answer(struct tracee *t, int fd)
+{
+	char link[64];
+	struct stat st;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->pid, fd);
+	return stat(link, &st) ? -EBADF : 0;
+}
+
 static enum verdict chown_entry(struct tracee *t, struct user_regs_struct *r,
 				const struct call *c, bool *changed)
 {
-	char host[PATH_MAX], path[PATH_MAX], start[PATH_MAX], g[PATH_MAX];
-	bool touched = false;
-	int follow;
+	char host[PATH_MAX], path[PATH_MAX], g[PATH_MAX];
+	bool touched, no_start;
 	struct stat st;
-	int ret, dirfd;
+	int ret, dirfd, follow;
 
 	(void)changed;
-	(void)touched;
 	if (REG_NR(r) == SYS_fchown) {
-		snprintf(host, sizeof(host), "/proc/%d/fd/%d", t->pid, (int)reg_arg(r, 0));
-		t->result = stat(host, &st) ? -EBADF : 0;
+		t->result = fd_answer(t, (int)reg_arg(r, 0));
 		return CALL_ANSWERED;
 	}
 	follow = follows(t, r, &c->path[0]);
@@ -671,27 +698,16 @@ static enum verdict chown_entry(struct tracee *t, struct user_regs_struct *r,
 		return CALL_ANSWERED;
 	}
 	dirfd = c->path[0].dirfd >= 0 ? (int)reg_arg(r, c->path[0].dirfd) : AT_FDCWD;
-	if (!path[0] && REG_NR(r) == SYS_fchownat && (reg_arg(r, 4) & AT_EMPTY_PATH)) {
-		snprintf(host, sizeof(host), "/proc/%d/fd/%d", t->pid, dirfd);
-		t->result = stat(host, &st) ? -EBADF : 0;
-		return CALL_ANSWERED;
-	}
 	if (!path[0]) {
-		t->result = -ENOENT;
+		t->result = REG_NR(r) == SYS_fchownat && (reg_arg(r, 4) & AT_EMPTY_PATH) ?
+			fd_answer(t, dirfd) : -ENOENT;
 		return CALL_ANSWERED;
 	}
-	if (path[0] == '/')
-		strcpy(start, "/");
-	else if ((ret = tracee_guest_dir(t, dirfd, start, sizeof(start)))) {
-		t->result = dirfd == AT_FDCWD ? ret : -EBADF;
-		return CALL_ANSWERED;
-	}
-	ret = guest_canonical(start, path, follow, g, sizeof(g), &touched);
+	ret = resolve(t, dirfd, path, follow, g, host, &touched, &no_start);
 	if (ret) {
-		t->result = ret;
+		t->result = no_start && dirfd != AT_FDCWD ? -EBADF : ret;
 		return CALL_ANSWERED;
 	}
-	guest_to_host(g, host, sizeof(host));
 	t->result = (follow > 0 ? stat(host, &st) : lstat(host, &st)) ? -errno : 0;
 	return CALL_ANSWERED;
 }
@@ -735,8 +751,9 @@ enum verdict call_entry(struct tracee *t, struct user_regs_struct *r, bool *chan
 	t->fixup = NULL;
 	if (!call_handled(nr))
 		return CALL_RUN;
-	/* An i386 call (int 0x80) has numbers of its own: let it be. */
-	if (!tracee_call_is_x86_64(t))
+	/* An i386 call (int 0x80) has numbers of its own: let it be.  A
+	 * seccomp filter already lets those through untraced. */
+	if (!tracer->x86_64_only && !tracee_call_is_x86_64(t))
 		return CALL_RUN;
 	return handler[nr]->entry(t, r, handler[nr], changed);
 }

@@ -140,11 +140,9 @@ static bool restore_restarted(struct tracee *t, struct user_regs_struct *r)
 		return false;
 	for (i = 0; i < 6; i++)
 		restart |= reg_arg(r, i) >= t->scratch_low && reg_arg(r, i) < t->scratch_high;
-	if (!restart)
-		return false;
-	for (i = 0; i < 6; i++)
-		reg_set_arg(r, i, reg_arg(&t->rewritten, i));
-	return true;
+	if (restart)
+		reg_copy_args(r, &t->rewritten);
+	return restart;
 }
 
 /* An entry stop: decide, and resume as the tracer does. */
@@ -203,8 +201,7 @@ static bool finish_exit(struct tracee *t)
 	/* Where the exit stop comes anyway, the program gets its own
 	 * argument registers back. */
 	if ((t->verdict == CALL_REWRITTEN || t->verdict == CALL_FIXUP) && !t->exec_seen) {
-		r.rdi = t->entry.rdi; r.rsi = t->entry.rsi; r.rdx = t->entry.rdx;
-		r.r10 = t->entry.r10; r.r8 = t->entry.r8; r.r9 = t->entry.r9;
+		reg_copy_args(&r, &t->entry);
 		changed = true;
 	}
 	return !changed || !tracee_setregs(t, &r);
@@ -288,7 +285,7 @@ static void handle_stop(struct tracee *t, int status)
  * no tag; one whose result must be fixed up goes on to its exit stop.
  */
 static volatile sig_atomic_t detach_requested;
-static bool detaching, detached;
+static bool detaching;
 
 static void request_detach(int sig)
 {
@@ -363,7 +360,6 @@ static void stop_detaching(struct tracee *t, int status)
 static void start_detach(void)
 {
 	detaching = true;
-	detached = true;
 	tracee_for_each(interrupt);
 	if (opt.verbose)
 		pvm_warn("detaching from %d process(es)", tracee_count());
@@ -692,7 +688,7 @@ int main(int argc, char **argv)
 	if (detach_after)
 		alarm(detach_after);
 	trace_loop();
-	if (detached) {
+	if (detaching) {
 		if (opt.stats)
 			stats_print();
 		if (attach_pid)

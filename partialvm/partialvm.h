@@ -87,6 +87,7 @@ int tracee_euid(struct tracee *t);
 #define REG_SP(r)	((r)->rsp)
 unsigned long reg_arg(const struct user_regs_struct *r, int i);
 void reg_set_arg(struct user_regs_struct *r, int i, unsigned long v);
+void reg_copy_args(struct user_regs_struct *to, const struct user_regs_struct *from);
 
 /* path.c */
 struct bind {
@@ -120,6 +121,8 @@ struct tracer {
 	const char *how;		/* for -v: the requests it uses */
 	unsigned long options;		/* PTRACE_O_* beyond the common ones */
 	bool attaches;			/* can take -p and detach */
+	bool x86_64_only;		/* stops only at x86_64 calls (a filter
+					 * that checks the ABI) */
 	/* Whether this kernel has what it needs; why not, in @why. */
 	bool (*probe)(char *why, size_t len);
 	/* In the child, before it execs the command. */

@@ -114,6 +114,15 @@ void reg_set_arg(struct user_regs_struct *r, int i, unsigned long v)
 	}
 }
 
+/* The six argument registers of @from into @to. */
+void reg_copy_args(struct user_regs_struct *to, const struct user_regs_struct *from)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		reg_set_arg(to, i, reg_arg(from, i));
+}
+
 /*
  * Memory goes through process_vm_readv() and process_vm_writev(), one
  * call for a whole buffer.  A kernel without them (CROSS_MEMORY_ATTACH

@@ -260,15 +260,15 @@ static int cont_resume(struct tracee *t, int sig)
 }
 
 static const struct tracer tracers[] = {
-	{ "ptvm", "PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL/SKIPEXIT", 0, true,
+	{ "ptvm", "PTRACE_SYSCALL + PTRACE_SYSCALL_SKIPCALL/SKIPEXIT", 0, true, false,
 	  ptvm_probe, NULL, ptvm_resume_entry, syscall_resume },
 	{ "seccomp", "a seccomp filter that traces the calls the tool handles",
-	  PTRACE_O_TRACESECCOMP, false,
+	  PTRACE_O_TRACESECCOMP, false, true,
 	  seccomp_probe, seccomp_setup, seccomp_resume_entry, cont_resume },
 	{ "seccomp-all", "a seccomp filter that traces every call",
-	  PTRACE_O_TRACESECCOMP, false,
+	  PTRACE_O_TRACESECCOMP, false, true,
 	  seccomp_probe, seccomp_all_setup, seccomp_resume_entry, cont_resume },
-	{ "ptrace", "PTRACE_SYSCALL, two stops", 0, true,
+	{ "ptrace", "PTRACE_SYSCALL, two stops", 0, true, false,
 	  always, NULL, ptrace_resume_entry, syscall_resume },
 };
 

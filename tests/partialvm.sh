@@ -21,13 +21,18 @@ pvm_scenarios_cmd() {	# DIR TRACER...
 	echo "$cmd"
 }
 
+# The TAP of one tracer's list, from the output of pvm_scenarios_cmd.
+pvm_section() {	# TRACER
+	awk -v h="=== partialvm/$1" '$0 == h { on = 1; next } /^=== partialvm\// { on = 0 } on'
+}
+
 # Report each tracer's scenarios as cases PLACE/TRACER/NAME.  A tracer
 # whose list did not run to its end ("1..N") fails.
 pvm_report() {	# PLACE OUTPUT TRACER...
 	local place=$1 out=$2 t tap
 	shift 2
 	for t in "$@"; do
-		tap=$(awk -v h="=== partialvm/$t" '$0 == h { on = 1; next } /^=== partialvm\// { on = 0 } on' <<<"$out")
+		tap=$(pvm_section "$t" <<<"$out")
 		echo "=== $place/$t"
 		report_tap "partialvm/$place/$t" <<<"$tap"
 		grep -qE '^1\.\.[0-9]+' <<<"$tap" ||
@@ -41,8 +46,8 @@ pvm_report() {	# PLACE OUTPUT TRACER...
 # unless the case was skipped here (fanotify is not in the guest's kernel).
 pvm_compare_proot() {	# PLACE OUTPUT OURS-TRACER
 	local place=$1 ours theirs diffs listed name o p
-	ours=$(awk -v h="=== partialvm/$3" '$0 == h { on = 1; next } /^=== partialvm\// { on = 0 } on' <<<"$2" | tap_verdicts)
-	theirs=$(awk '$0 == "=== partialvm/proot" { on = 1; next } /^=== partialvm\// { on = 0 } on' <<<"$2" | tap_verdicts)
+	ours=$(pvm_section "$3" <<<"$2" | tap_verdicts)
+	theirs=$(pvm_section proot <<<"$2" | tap_verdicts)
 	if grep -q '^1\.\.0 # SKIP' <<<"$2"; then
 		echo "skip partialvm/$place/proot-reference (no proot in this place)" >>"$SYSPTVM_SUBRESULTS"
 		return
