@@ -252,12 +252,16 @@ if [ "$run_mode" = 1 ]; then
 	setsid setpriv --pdeathsig TERM -- "$kernel" "${cmdline[@]}" "${kargs[@]}" \
 		</dev/null >"$console" 2>&1 &
 	uml_pid=$!
-	tail -s 0.1 -n +1 -f --pid="$uml_pid" "$run_dir/stdout" &
+	# Whole lines each (sed -u writes a line at a time): a caller that
+	# reads stdout and stderr through one pipe gets them interleaved
+	# line by line, never a line of one cut by a piece of the other.
+	follow() { tail -s 0.1 -n +1 -f --pid="$uml_pid" "$1" | sed -u ''; }
+	follow "$run_dir/stdout" &
 	tails+=($!)
-	tail -s 0.1 -n +1 -f --pid="$uml_pid" "$run_dir/stderr" >&2 &
+	follow "$run_dir/stderr" >&2 &
 	tails+=($!)
 	if [ "$verbose" = 1 ]; then
-		tail -s 0.1 -n +1 -f --pid="$uml_pid" "$console" >&2 &
+		follow "$console" >&2 &
 		tails+=($!)
 	fi
 else

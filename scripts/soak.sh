@@ -105,7 +105,7 @@ result() {	# NAME
 	echo "- Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
 	echo "- Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), host kernel $(uname -r)"
 	echo "- Guest kernel: build/linux ($(strings build/linux | grep -oE '^Linux version [^ ]+' | head -n 1 | cut -d' ' -f3))"
-	echo "- The bar, for every guest: no panic ('$SOAK_PANIC_RE'), no host-side UML crash (boot.sh or nested-uml saying the UML did not finish or exited badly), no line matching '$SOAK_OOPS_RE' in its log (the console, and a nested UML's boot log). Not judged: the stack dump of an OOM-killer report (its CPU line, stack words and Call Trace; the reports are counted in the rows), and lines matching '$SOAK_BENIGN_RE' (a pr_warn(), not a WARN())."
+	echo "- The bar, for every guest: no panic ('$SOAK_PANIC_RE'), no host-side UML crash (boot.sh or nested-uml saying the UML did not finish or exited badly), no line matching '$SOAK_OOPS_RE' in its log (the console, and a nested UML's boot log). Not judged: the stack dump of an OOM-killer report or of a page allocation failure's (its CPU line, stack words and Call Trace; the OOM-killer reports are counted in the rows), and lines matching '$SOAK_BENIGN_RE' (a pr_warn(), not a WARN())."
 	echo "- Raw logs: ${out#"$SYSPTVM_TOP"/}/logs/ (PART.log, and each guest's PART-PLACE.console and .out)"
 	echo
 	for name in "${parts[@]}"; do

@@ -55,6 +55,22 @@ OOM
 	if soak_bar "$dir/bad" 2>/dev/null; then
 		fail "the bar passed a BUG inside an OOM-killer report"
 	fi
+	# A failed allocation's report (warn_alloc()) is the same dump of the
+	# same exhaustion: the quick soak's trinity run had one on 2026-12-07,
+	# from fallocate() on tmpfs, and the bar failed it as an Oops.
+	cat "$dir/clean" - >"$dir/allocfail" <<'ALLOC'
+trinity-c0: page allocation failure: order:0, mode:0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), nodemask=(null)
+CPU: 0 UID: 65534 PID: 66 Comm: trinity-c0 Not tainted 6.12.118-sysptvm+38-476ffc08b7fd #14
+Stack:
+ 60395d39 60461309 d691bb30 6037e4dc
+Call Trace:
+ [<600e35a2>] warn_alloc+0x107/0x19f
+ [<600f5507>] sys_fallocate+0x10/0x14
+Mem-Info:
+active_anon:1974 inactive_anon:247762 isolated_anon:0
+ALLOC
+	out=$(soak_bar "$dir/allocfail") || fail "the bar failed a page allocation failure's report: $out"
+	assert_eq "bar: panics=0 crashes=0 oops=0" "$out" "the bar's line for a page allocation failure"
 	# After the report's Mem-Info: a Call Trace is judged again.
 	echo "Call Trace:" >>"$dir/oom"
 	if soak_bar "$dir/oom" 2>/dev/null; then

@@ -70,11 +70,14 @@ soak_guest() {	# NAME PLACE MEM SECONDS CMD
 # The lines of FILES that the bar judges: all of them but the benign ones,
 # and the stack dump of each OOM-killer report ("... invoked oom-killer:"
 # up to its "Mem-Info:"): the OOM killer's dump_stack() of the task that
-# ran out of memory, the CPU line, the stack words and the Call Trace.  Any
-# other line in a report, an Oops or a panic among them, is still judged.
+# ran out of memory, the CPU line, the stack words and the Call Trace.  A
+# failed allocation's report ("...: page allocation failure:", warn_alloc())
+# is the same dump of a task that met the same exhaustion (trinity's
+# fallocate() on tmpfs), and is not judged either.  Any other line in a
+# report, an Oops or a panic among them, is still judged.
 soak_judged_lines() {	# FILES...
 	cat "$@" | awk '
-		/ invoked oom-killer: / { oom = 1; next }
+		/ invoked oom-killer: |: page allocation failure: / { oom = 1; next }
 		/^Mem-Info:/ { oom = 0 }
 		oom && /^(CPU: |Hardware name: |Stack:$|Call Trace:$| [0-9a-f]+( [0-9a-f]+)*$| \[<[0-9a-f]+>\] )/ { next }
 		{ print }' | grep -vE "$SOAK_BENIGN_RE" || true
