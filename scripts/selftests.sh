@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the kernel's own ptrace, seccomp and syscall_user_dispatch selftests,
-# statically, from the pristine Debian source, with their own Makefiles:
+# and seven of its x86 ones (X86_PROGRAMS below, 64-bit builds), statically,
+# from the pristine Debian source, with their own Makefiles:
 #
 #   scripts/selftests.sh OUTDIR
 #
@@ -23,6 +24,12 @@ dest=$(cd "$1" && pwd)
 tree=$(pristine_tree)
 ver=$(basename "$tree")
 SUITES="ptrace seccomp syscall_user_dispatch"
+# The x86 selftests of a process's start, its own trap flag, call numbers
+# and sigreturn, and of a tracer's view of them (issue 30).  Their
+# Makefile builds a _32 and a _64 program of each; the guest runs 64-bit
+# programs only.  The 64-bit ones also test int $0x80 where gcc can build
+# 32-bit code (gcc-multilib), as upstream's do.
+X86_PROGRAMS="check_initial_reg_state single_step_syscall syscall_nt syscall_numbering sigreturn mov_ss_trap ptrace_syscall"
 
 # Build them into $out (below), which is complete once .complete is there.
 build() {
@@ -56,8 +63,36 @@ build() {
 			! readelf -l "$p" | grep -q 'program interpreter' || die "selftests: $p is not statically linked"
 		done
 	done
+	# The x86 Makefile sets CFLAGS itself (:=), so -static goes with CC;
+	# its targets are the programs' paths.  Their stdout is line-buffered,
+	# as on a terminal, wherever it goes: a program that dies (natively,
+	# without IA32 emulation, at its int $0x80 case) keeps what it printed
+	# before, in the guest as under qemu.  (EXTRA_FILES: none of the seven
+	# has files of its own.)
+	say "selftests: building x86 ($X86_PROGRAMS)"
+	mkdir -p "$out/x86"
+	cat >"$out/linebuf.c" <<-'EOF'
+		#include <stdio.h>
+
+		__attribute__((constructor)) static void linebuf(void)
+		{
+			setvbuf(stdout, NULL, _IOLBF, 0);
+		}
+	EOF
+	local targets=() t
+	for t in $X86_PROGRAMS; do targets+=("$out/x86/${t}_64"); done
+	if ! run make -s -C "$tree/tools/testing/selftests/x86" OUTPUT="$out/x86" \
+		CC="gcc -static" KHDR_INCLUDES="-isystem $out/usr/include" \
+		EXTRA_FILES="$out/linebuf.c" "${targets[@]}" >"$out/x86.log" 2>&1; then
+		tail -30 "$out/x86.log" >&2
+		die "selftests: building x86 failed; full log: $out/x86.log"
+	fi
+	for p in "${targets[@]}"; do
+		[ -x "$p" ] || die "selftests: x86 built no $p (is gcc-multilib there?); log: $out/x86.log"
+		! readelf -l "$p" | grep -q 'program interpreter' || die "selftests: $p is not statically linked"
+	done
 	# The programs, one per line, as SUITE/PROGRAM: what the runners run.
-	(cd "$out" && for s in $SUITES; do
+	(cd "$out" && for s in $SUITES x86; do
 		find "$s" -maxdepth 1 -type f -perm -u+x | sort
 	done) >"$out/programs.new"
 	mv "$out/programs.new" "$out/programs"

@@ -147,15 +147,45 @@ undefined_tag_is_refused_and_changes_nothing"
 # --keep-fixture.  run-selftests' lines "=== DIR/PROGRAM" put PROGRAM/
 # before the names that follow, and "=== DIR/PROGRAM exit N" is the case
 # PROGRAM/exit-status (peeksiginfo and sud_benchmark have no TAP).
+#
+# The x86 selftests print no TAP but "[RUN] what", then "[OK] ...",
+# "[FAIL] ..." or "[SKIP] ..." lines: there each [RUN] is a case, named by
+# its text (a repeated text gets #2, #3...; an address, 0x and five hex
+# digits or more, is dropped), FAIL if one of its lines is, skip if it has
+# [SKIP] and no [OK], else ok.  Lines before the first [RUN] are the case
+# "start".  The case that a program did not finish (it died, or exited
+# with a status other than 0 after it) is FAIL unless it had an [OK].
 tap_verdicts() {	# [--keep-fixture]
 	awk -v keep="$([ "${1:-}" = --keep-fixture ] && echo 1 || echo 0)" '
+		function x86_flush(last_status) {
+			if (grp == "") return
+			v = bad ? "FAIL" : (skipped && !oks) ? "skip" : "ok"
+			if (last_status != "" && last_status != 0 && !oks) v = "FAIL"
+			print prefix grp, v; grp = ""
+		}
+		function x86_case(name) {
+			x86_flush("")
+			gsub(/0x[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]+/, "0x", name)
+			gsub(/^[ \t]+|[ \t]+$/, "", name); gsub(/[ \t]+/, "_", name)
+			if (name == "") name = "unnamed"
+			if (++times[prefix name] > 1) name = name "#" times[prefix name]
+			grp = name; bad = 0; oks = 0; skipped = 0
+		}
 		/^=== [a-z0-9_]+\/[a-z0-9_]+ exit [0-9]+$/ { p = $2; sub(/^[^\/]*\//, "", p)
+			if (x86) x86_flush($4)
+			x86 = 0
 			print p "/exit-status", ($4 == 0) ? "ok" : "FAIL"; next }
-		/^=== [a-z0-9_]+\/[a-z0-9_]+$/ { p = $2; sub(/^[^\/]*\//, "", p); prefix = p "/"; next }
+		/^=== [a-z0-9_]+\/[a-z0-9_]+$/ { p = $2; x86 = (p ~ /^x86\//); sub(/^[^\/]*\//, "", p)
+			prefix = p "/"; grp = ""; next }
+		x86 && /^[ \t]*\[RUN\]/ { t = $0; sub(/^[ \t]*\[RUN\]/, "", t); x86_case(t); next }
+		x86 && /^[ \t]*\[(OK|FAIL|SKIP)\]/ { if (grp == "") x86_case("start")
+			if ($0 ~ /\[OK\]/) oks++; else if ($0 ~ /\[FAIL\]/) bad++; else skipped++
+			next }
 		/^(not )?ok [0-9]+ / { v = ($1 == "ok") ? "ok" : "FAIL"; if ($0 ~ /# SKIP/) v = "skip"
 			sub(/^(not )?ok [0-9]+ /, ""); sub(/ *#.*/, ""); gsub(/ /, "_")
 			if (!keep) sub(/^[A-Za-z0-9_]+\./, "")
-			print prefix $0, v }'
+			print prefix $0, v }
+		END { if (x86) x86_flush(1) }'
 }
 # The names of the cases that failed, from TAP on stdin.
 tap_failed() {

@@ -17,9 +17,10 @@ SELFTEST_EXPECTED=tests/selftests.expected
 selftest_compare() {	# PLACE VERDICTS REFERENCE [RAW-OUTPUT]
 	local place=$1 ours=$2 ref=$3 raw=${4:-} diffs listed prog line totals rtotals unlisted n reftotals own
 	[ -n "$ours" ] || fail "no selftest output in $place"
-	# name ours theirs, for every case whose verdicts differ (absent: -)
+	# name ours theirs, for every case whose verdicts differ (absent: -;
+	# "in" first: reading r[n] would make it)
 	diffs=$(awk 'NR == FNR { r[$1] = $2; next } { o[$1] = $2; seen[$1] = 1 }
-		END { for (n in seen) if (o[n] != r[n]) print n, o[n], ((n in r) ? r[n] : "-")
+		END { for (n in seen) { rv = (n in r) ? r[n] : "-"; if (o[n] != rv) print n, o[n], rv }
 			for (n in r) if (!(n in seen)) print n, "-", r[n] }' \
 		<(printf '%s\n' "$ref") <(printf '%s\n' "$ours") | sort)
 	# The entries of this place: PLACE CASE OURS THEIRS REASON...
@@ -59,7 +60,7 @@ selftest_mode_is() {	# TEXT MODE-LINE PLACE
 	assert_contains "$1" "Driving processes with $2" "the mode of '$3'"
 }
 selftest_console_is_quiet() {	# CONSOLE PLACE
-	# A nested UML's stub ends each batch with int3 (patches/0026).
+	# A nested UML's stub ends each batch with int3 (patches/0032).
 	assert_not_contains "$1" "Attempted to relay unknown signal" "the console of '$2'"
 }
 selftest_check() {	# DIR PLACE MODE-LINE REFERENCE
@@ -138,13 +139,14 @@ test_selftest_comparison_rules() {
 	local dir ref ours raw
 	dir=$(tmpdir)
 	ref=$'p/a ok\np/b ok\np/c skip\np/exit-status ok'
-	ours=$'p/a ok\np/b FAIL\np/c ok\np/exit-status FAIL'
+	ours=$'p/a ok\np/b FAIL\np/c ok\np/e ok\np/exit-status FAIL'
 	printf '%s\n' '# made up' 'here p/b FAIL ok a listed difference' 'here p/exit-status FAIL ok another' \
+		'here p/e ok - a listed case the reference does not have' \
 		'here p/d ok - a listed one that does not occur' >"$dir/expected"
 	raw=$'=== s/p\n# Totals: pass:2 fail:1 skip:0\n=== s/p exit 1\n=== s/q\n# Totals: pass:7\n=== s/q exit 0'
 	(SYSPTVM_SUBRESULTS=$dir/results SELFTEST_EXPECTED=$dir/expected selftest_compare here "$ours" "$ref" "$raw")
 	cat "$dir/results"
-	assert_matches "$(cat "$dir/results")" '^FAIL selftests/here/p \(pass 2 fail 1 skip 0; reference pass 2 fail 0 skip 1; its own Totals: pass:2 fail:1 skip:0; not in .*: p/c ok skip \)$' \
+	assert_matches "$(cat "$dir/results")" '^FAIL selftests/here/p \(pass 3 fail 1 skip 0; reference pass 2 fail 0 skip 1; its own Totals: pass:2 fail:1 skip:0; not in .*: p/c ok skip \)$' \
 		"the unlisted difference p/c, with the program's own count"
 	assert_matches "$(cat "$dir/results")" "^FAIL selftests/here/listed:p/d " "the listed difference that did not occur"
 	assert_eq 2 "$(wc -l <"$dir/results")" "the number of results"

@@ -1296,4 +1296,337 @@ TEST_F_TIMEOUT(ptrace_vm, getregs_setregs_report_faults_and_refused_values, TIME
 	munmap(area, 2 * page);
 }
 
+/*
+ * x86 parity (issue 30): a new program, a process's own trap flag, signal
+ * handlers and call numbers without a call, as x86_64 gives them.  The
+ * kernel's x86 selftests (check_initial_reg_state, single_step_syscall,
+ * syscall_nt, syscall_numbering) check the same from the process's side;
+ * these say which register or field is wrong.
+ */
+
+#define X86_TF		0x100UL
+#define X86_DF		0x400UL
+#define X86_INIT_FLAGS	0x202UL	/* what start_thread() gives: IF, and bit 1 */
+
+/*
+ * At the stop after execve(), a tracer sees what x86's start_thread() and
+ * ELF_PLAT_INIT() give a new program: the flags 0x202, every general
+ * register but rsp and rip 0, no FS or GS base, and execve's number.
+ */
+TEST_F_TIMEOUT(ptrace_vm, exec_gives_the_registers_of_x86, TIMEOUT)
+{
+	struct user_regs_struct r;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char *argv[] = { "ptrace_vm_test-exec", NULL };
+
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(90);
+		execv("/proc/self/exe", argv);
+		_exit(91);
+	}
+	self->other[0] = pid;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP) {
+		TH_LOG("expected the SIGTRAP of execve(), got %s",
+		       describe(pid, status));
+	}
+	ASSERT_EQ(0, ptrace(PTRACE_GETREGS, pid, NULL, &r));
+	EXPECT_EQ(X86_INIT_FLAGS, r.eflags);
+	EXPECT_EQ(SYS_execve, (long)r.orig_rax);
+	EXPECT_EQ(0ULL, r.fs_base) {
+		TH_LOG("a new program starts with an FS base");
+	}
+	EXPECT_EQ(0ULL, r.gs_base);
+	EXPECT_EQ(0ULL, r.rax | r.rbx | r.rcx | r.rdx | r.rsi | r.rdi | r.rbp |
+		     r.r8 | r.r9 | r.r10 | r.r11 | r.r12 | r.r13 | r.r14 | r.r15) {
+		TH_LOG("a general register is not 0 at exec");
+	}
+	kill(pid, SIGKILL);
+}
+
+/* What the handlers of the trap-flag cases saw, in memory shared with the test. */
+struct traps {
+	int count;		/* SIGTRAPs handled */
+	int bad_code;		/* how many had another si_code than TRAP_TRACE */
+	int bad_addr;		/* how many had si_addr other than the frame's rip */
+	int tf_in_handler;	/* how many handlers ran with the trap flag set */
+	unsigned long flags;	/* the flags a SIGUSR1 handler ran with */
+	long ill_addr;		/* si_addr of the SIGILL, and the frame's rip */
+	long ill_ip;
+};
+static struct traps *traps;
+
+static unsigned long read_flags(void)
+{
+	unsigned long flags;
+
+	asm volatile("pushfq; popq %0" : "=r" (flags));
+	return flags;
+}
+
+/* Counts the process's own traps; its third clears the flag in the frame. */
+static void on_trap(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	(void)sig;
+	if (read_flags() & X86_TF)
+		traps->tf_in_handler++;
+	if (si->si_code != TRAP_TRACE)
+		traps->bad_code++;
+	if ((long)si->si_addr != ctx->uc_mcontext.gregs[REG_RIP])
+		traps->bad_addr++;
+	if (++traps->count == 3)
+		ctx->uc_mcontext.gregs[REG_EFL] &= ~X86_TF;
+}
+
+static void on_usr1(int sig, siginfo_t *si, void *ctx_void)
+{
+	(void)sig, (void)si, (void)ctx_void;
+	traps->flags = read_flags();
+}
+
+static void on_ill(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	(void)sig;
+	traps->ill_addr = (long)si->si_addr;
+	traps->ill_ip = ctx->uc_mcontext.gregs[REG_RIP];
+	ctx->uc_mcontext.gregs[REG_RIP] += 2;	/* over the ud2 */
+}
+
+static int set_handler(int sig, void (*fn)(int, siginfo_t *, void *))
+{
+	struct sigaction sa = { .sa_sigaction = fn, .sa_flags = SA_SIGINFO };
+
+	return sigaction(sig, &sa, NULL);
+}
+
+/*
+ * A process that sets the trap flag itself (pushf; or; popf) gets a
+ * SIGTRAP after each instruction, in its handler, which starts with the
+ * flag clear; si_code is TRAP_TRACE and si_addr the rip of the frame, as
+ * x86 gives them.  The handler clears the flag in the frame at its third
+ * trap.  Run in a child: without the fix, the handler's first instruction
+ * traps again, and the blocked SIGTRAP kills it.
+ */
+TEST_F_TIMEOUT(ptrace_vm, own_trap_flag_gives_handled_traps, TIMEOUT)
+{
+	int status;
+	pid_t pid;
+
+	traps = mmap(NULL, sizeof(*traps), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, traps);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (set_handler(SIGTRAP, on_trap))
+			_exit(90);
+		asm volatile("pushfq\n\t"
+			     "orq $0x100, (%%rsp)\n\t"
+			     "popfq\n\t"
+			     "nop\n\t"
+			     "nop\n\t"
+			     "nop\n\t"
+			     "nop\n\t"
+			     "nop\n\t" ::: "memory", "cc");
+		_exit(read_flags() & X86_TF ? 91 : 0);
+	}
+	self->other[0] = pid;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("the child that set the trap flag: %s",
+		       describe(pid, status));
+	}
+	EXPECT_EQ(3, traps->count);
+	EXPECT_EQ(0, traps->tf_in_handler) {
+		TH_LOG("a SIGTRAP handler started with the trap flag set");
+	}
+	EXPECT_EQ(0, traps->bad_code) {
+		TH_LOG("a trap of the trap flag without si_code TRAP_TRACE");
+	}
+	EXPECT_EQ(0, traps->bad_addr) {
+		TH_LOG("a trap of the trap flag whose si_addr is not the frame's rip");
+	}
+	munmap(traps, sizeof(*traps));
+}
+
+/*
+ * A handler starts with the direction flag clear, as the ABI wants at a
+ * function's entry, even when the signal came while it was set; sigreturn
+ * gives it back.  And a SIGILL (ud2) has the instruction's address in
+ * si_addr, as x86 gives it.
+ */
+TEST_F_TIMEOUT(ptrace_vm, handler_starts_with_clear_flags_and_fault_address, TIMEOUT)
+{
+	unsigned long after;
+	long pid = getpid(), ret;
+
+	traps = mmap(NULL, sizeof(*traps), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, traps);
+	ASSERT_EQ(0, set_handler(SIGUSR1, on_usr1));
+	ASSERT_EQ(0, set_handler(SIGILL, on_ill));
+	/* kill(getpid(), SIGUSR1) with DF set; the handler runs on its return. */
+	asm volatile("std\n\t"
+		     "syscall\n\t"
+		     "pushfq\n\t"
+		     "popq %%rdx\n\t"
+		     "cld"
+		     : "=a" (ret), "=d" (after)
+		     : "a" ((long)SYS_kill), "D" (pid), "S" ((long)SIGUSR1)
+		     : "rcx", "r11", "memory", "cc");
+	asm volatile("ud2" ::: "memory");
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0UL, traps->flags & X86_DF) {
+		TH_LOG("the handler started with the direction flag set (flags %#lx)",
+		       traps->flags);
+	}
+	EXPECT_EQ(X86_DF, after & X86_DF) {
+		TH_LOG("sigreturn did not give the direction flag back");
+	}
+	EXPECT_NE(0, traps->ill_ip);
+	EXPECT_EQ(traps->ill_ip, traps->ill_addr) {
+		TH_LOG("SIGILL: si_addr %#lx, the ud2 at %#lx",
+		       traps->ill_addr, traps->ill_ip);
+	}
+	munmap(traps, sizeof(*traps));
+}
+
+/* Numbers with no call: the x32 bit, past the table, -2, high bits; and -1. */
+static const long no_call[] = {
+	0x40000000L | SYS_getpid, 1000, -2L & 0xffffffffL,
+	(1L << 32) | 1000, -1,
+};
+#define MARKER	-9999L	/* what the tracer writes to rax at each entry */
+
+/*
+ * A number that has no call gets -ENOSYS, whatever the tracer wrote to the
+ * result at its entry stop; -1, a call skipped, keeps what the tracer
+ * wrote.  The tracer sees each number as it was given, high bits and all.
+ */
+TEST_F_TIMEOUT(ptrace_vm, numbers_without_a_call_give_enosys, TIMEOUT)
+{
+	struct user_regs_struct r;
+	long *ret, seen[ARRAY_SIZE(no_call)];
+	unsigned int i, n = 0;
+	bool entry = true;
+	int status;
+	pid_t pid;
+
+	ret = mmap(NULL, sizeof(no_call), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ret);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(90);
+		raw_syscall4(SYS_kill, raw_syscall4(SYS_getpid, 0, 0, 0, 0),
+			     SIGSTOP, 0, 0);
+		for (i = 0; i < ARRAY_SIZE(no_call); i++)
+			ret[i] = raw_syscall4(no_call[i], 0, 0, 0, 0);
+		raw_syscall4(SYS_exit_group, 0, 0, 0, 0);
+	}
+	self->other[0] = pid;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+	ASSERT_EQ(0, ptrace(PTRACE_SETOPTIONS, pid, NULL,
+			    (void *)PTRACE_O_TRACESYSGOOD));
+	while (n < ARRAY_SIZE(no_call)) {
+		ASSERT_EQ(0, ptrace(PTRACE_SYSCALL, pid, NULL, NULL));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SYSCALL_STOP) {
+			TH_LOG("%s", describe(pid, status));
+		}
+		if (entry) {
+			ASSERT_EQ(0, ptrace(PTRACE_GETREGS, pid, NULL, &r));
+			seen[n++] = r.orig_rax;
+			r.rax = MARKER;
+			ASSERT_EQ(0, ptrace(PTRACE_SETREGS, pid, NULL, &r));
+		}
+		entry = !entry;
+	}
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, pid, NULL, NULL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("%s", describe(pid, status));
+	}
+	for (i = 0; i < ARRAY_SIZE(no_call); i++) {
+		EXPECT_EQ(no_call[i], seen[i]) {
+			TH_LOG("the tracer saw number %#lx as %#lx",
+			       no_call[i], seen[i]);
+		}
+		EXPECT_EQ(no_call[i] == -1 ? MARKER : -ENOSYS, ret[i]) {
+			TH_LOG("number %#lx returned %ld", no_call[i], ret[i]);
+		}
+	}
+	munmap(ret, sizeof(no_call));
+}
+
+/* What the SIGSEGV handler of the int $0x80 case saw. */
+static struct {
+	int code;
+	long ip, ax, trapno, err;
+} gp_seen;
+
+static void on_segv(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	(void)sig;
+	gp_seen.code = si->si_code;
+	gp_seen.ip = ctx->uc_mcontext.gregs[REG_RIP];
+	gp_seen.ax = ctx->uc_mcontext.gregs[REG_RAX];
+	gp_seen.trapno = ctx->uc_mcontext.gregs[REG_TRAPNO];
+	gp_seen.err = ctx->uc_mcontext.gregs[REG_ERR];
+	ctx->uc_mcontext.gregs[REG_RIP] += 2;	/* over the int $0x80 */
+	ctx->uc_mcontext.gregs[REG_RAX] = -1;
+}
+
+/*
+ * int $0x80 from a 64-bit process is i386's getpid() (eax 20) on x86_64
+ * with IA32 emulation, and a #GP without it: SIGSEGV (SI_KERNEL) at the
+ * instruction, trap 13, an error code that names an IDT gate, eax as it
+ * was.
+ * Never the x86_64 call of number 20 (writev).
+ */
+TEST_F_TIMEOUT(ptrace_vm, int80_is_i386_getpid_or_a_general_protection_fault, TIMEOUT)
+{
+	extern char int80_insn[];
+	long ret;
+
+	ASSERT_EQ(0, set_handler(SIGSEGV, on_segv));
+	memset(&gp_seen, 0, sizeof(gp_seen));
+	asm volatile("int80_insn: int $0x80"
+		     : "=a" (ret) : "a" (20L), "D" (-1L), "S" (0L), "d" (1L)
+		     : "r8", "r9", "r10", "r11", "memory");
+	signal(SIGSEGV, SIG_DFL);
+	if (gp_seen.ip == 0) {
+		EXPECT_EQ(getpid(), ret) {
+			TH_LOG("int $0x80 with eax 20 returned %ld, neither i386's getpid() nor a SIGSEGV", ret);
+		}
+		return;
+	}
+	EXPECT_EQ((long)int80_insn, gp_seen.ip) {
+		TH_LOG("the SIGSEGV of int $0x80 is not at the instruction");
+	}
+	EXPECT_EQ(SI_KERNEL, gp_seen.code);
+	EXPECT_EQ(20, gp_seen.ax);
+	EXPECT_EQ(13, gp_seen.trapno);
+	/* An IDT gate (bit 1); hardware gives 0x402, qemu's TCG 0x802. */
+	EXPECT_EQ(2, gp_seen.err & 7) {
+		TH_LOG("error code %#lx does not name an IDT gate", gp_seen.err);
+	}
+}
+
 TEST_HARNESS_MAIN
