@@ -194,6 +194,12 @@ filter_pid=
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	local rc=$?
+	# Ours alone: a child forked for a background job keeps our traps
+	# until it has reset them, and one that a signal reaches in that
+	# window (the watchdog, killed as soon as a guest that died at once is
+	# reaped) would run this in its own copy and remove the run directory
+	# under us.
+	[ "$BASHPID" = "$$" ] || exit "$rc"
 	trap - EXIT INT TERM HUP
 	if [ -n "$uml_pid" ] && kill -0 "$uml_pid" 2>/dev/null; then
 		# UML and the host processes of its guest share a process group.
@@ -338,7 +344,7 @@ fi
 
 if [ "$run_mode" = 1 ]; then
 	if [ ! -s "$run_dir/status" ]; then
-		cause=$(boot_failure_cause "$console")
+		cause=$(boot_failure_cause "$console") || true
 		echo "$prog: the guest did not run the command to the end (UML exit status $uml_status)" >&2
 		say_cause "$console"
 		echo "$prog: the last lines of its console:" >&2

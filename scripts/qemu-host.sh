@@ -77,6 +77,12 @@ run_dir='' qemu_pid='' watchdog='' tail_pid=''
 # shellcheck disable=SC2317 # called from the traps
 cleanup() {
 	local rc=$?
+	# Ours alone: a child forked for a background job keeps our traps
+	# until it has reset them, and one that a signal reaches in that
+	# window (the watchdog, killed as soon as a guest that died at once is
+	# reaped) would run this in its own copy and remove the run directory
+	# under us.
+	[ "$BASHPID" = "$$" ] || exit "$rc"
 	trap - EXIT INT TERM HUP
 	[ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2>/dev/null || true
 	[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null || true
