@@ -57,6 +57,9 @@ help:
 	@echo '  make deps       install the Debian packages the build needs'
 	@echo '  make kernel     build/linux: linux-source-6.12 + patches/ + arch-um/ + os-Linux/'
 	@echo '  make stock      build/linux-stock: the same source and config, unpatched'
+	@echo '  make kernel-7.3 build/7.3/linux: linux-source-7.3 (trixie-backports, fetched'
+	@echo '                  into the cache) + patches-7.3/ + its files of arch-um/, os-Linux/'
+	@echo '  make stock-7.3  build/7.3/linux-stock: upstream 7.3 as Debian ships it'
 	@echo '  make rootfs     build/rootfs.img: Debian bookworm minbase + rootfs/ + tests'
 	@echo '  make guest      the static guest programs (tests/guest/, rootfs/src/)'
 	@echo '  make partialvm  build/guest/bin/partialvm: the partial virtual machine'
@@ -96,6 +99,10 @@ help:
 	@echo '                  a cover letter), our files in the patches that add them'
 	@echo '  make check-series  build every step of the series (UML, and the host kernel'
 	@echo '                  where a step touches it) and checkpatch each patch'
+	@echo '  make series-fixes  build/7.3/series-fixes/: the fixes of the 7.3 series'
+	@echo '                  alone, against 7.3, with their own cover letter, to post first'
+	@echo '  make check-series-fixes  every step of them built, checkpatch on each'
+	@echo '  make series-7.3, check-series-7.3  the same for the whole 7.3 series'
 	@echo '  make check-i386 a 32-bit UML (SUBARCH=i386) with the series, and the FP state'
 	@echo '                  its tracers and signal handlers see, against the same program'
 	@echo '                  natively, both on a stock bzImage with IA32 emulation under qemu'
@@ -116,6 +123,27 @@ $(B)/linux: $(OUR_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 
 $(B)/linux-stock: $(STOCK_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 	@scripts/kernel.sh stock $@
+
+# The 7.3 line (scripts/lib.sh: SYSPTVM_KERNEL_LINE): its series in patches-7.3/,
+# its products in build/7.3/.  Its source is fetched into the cache
+# (trixie-backports); build/7.3/source names the version, and changes, so
+# rebuilding what depends on it, only when the archive has a new one.
+L73 := $(B)/7.3
+OUR_INPUTS_73 := patches-7.3/series patches-7.3/files $(wildcard patches-7.3/*.patch) \
+	$(shell find arch-um os-Linux -type f)
+STOCK_INPUTS_73 := arch-um/sysptvm.config patches-7.3/series $(wildcard patches-7.3/*.patch)
+.PHONY: kernel-7.3 stock-7.3 source-7.3
+kernel-7.3: $(L73)/linux
+stock-7.3: $(L73)/linux-stock
+source-7.3: $(L73)/source
+$(L73)/source: FORCE | deps
+	@mkdir -p $(@D)
+	@v=$$(SYSPTVM_KERNEL_LINE=7.3 bash -c '. scripts/lib.sh && line_source_fetch && echo "$$LINUX_SOURCE_PKG $$LINE_SOURCE_VERSION"') || exit 1; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+$(L73)/linux: $(OUR_INPUTS_73) $(KERNEL_SCRIPTS) $(L73)/source | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/kernel.sh ours $@
+$(L73)/linux-stock: $(STOCK_INPUTS_73) $(KERNEL_SCRIPTS) $(L73)/source | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/kernel.sh stock $@
 
 $(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | $(B)/kselftest
 	@mkdir -p $(@D)
@@ -193,7 +221,8 @@ HOST_CHECK_INPUTS := $(B)/bzImage $(B)/bzImage-stock $(QEMU_HOST) $(B)/selftests
 # fetched).
 BENCH_INPUTS := all $(B)/bzImage $(QEMU_HOST) $(B)/debian-6.1-uml.path upstream-uml \
 	$(B)/partialvm-refs
-check: all $(HOST_CHECK_INPUTS) $(BENCH_INPUTS) $(B)/i386-compile.txt test-tools
+check: all $(HOST_CHECK_INPUTS) $(BENCH_INPUTS) $(B)/i386-compile.txt test-tools \
+	$(L73)/linux $(L73)/linux-stock
 	@tests/run
 
 # Programs that tests run on this machine itself, built here and not in
@@ -271,6 +300,18 @@ series: | deps
 
 check-series: | deps
 	@scripts/check-series.sh
+
+# The 7.3 line's series (build/7.3/series), and its fixes alone, to post
+# first (build/7.3/series-fixes: make series-fixes).
+.PHONY: series-7.3 check-series-7.3 series-fixes check-series-fixes
+series-7.3: | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/series.sh
+check-series-7.3: | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/check-series.sh
+series-fixes: | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/series.sh --fixes
+check-series-fixes: | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/check-series.sh --fixes
 
 host-kernel: $(B)/bzImage
 host-kernel-stock: $(B)/bzImage-stock

@@ -2,8 +2,10 @@
 # make check-series: build every step of the exported series (make series)
 # and run checkpatch on every patch.
 #
-#   scripts/check-series.sh [FIRST [LAST]]   steps FIRST..LAST (1-based;
-#                                            default: all of them)
+#   scripts/check-series.sh [--fixes] [FIRST [LAST]]
+#                        steps FIRST..LAST (1-based; default: all of them)
+#                        of the series, or of the fixes alone (make
+#                        series-fixes); SYSPTVM_KERNEL_LINE=7.3 for the 7.3 line
 #
 # For every step: the 64-bit UML (x86_64_defconfig + arch-um/sysptvm.config,
 # as build/linux), and the trimmed x86_64 host kernel (as build/bzImage) for
@@ -12,8 +14,9 @@
 # builds are incremental, one step after the other, in object trees of
 # their own in the series' tree, with the shared ccache.  checkpatch runs
 # on every patch (with the exceptions that patches/checkpatch-exceptions
-# keeps), and with --strict on every file that a patch adds.  The report
-# (one line per step) goes to build/series-check.txt; the exit status is
+# keeps; patches-7.3/ for 7.3), and with --strict on every file that a patch adds.  The report
+# (one line per step) goes to build/series-check.txt
+# (build/7.3/series-check.txt, build/7.3/series-fixes-check.txt); the exit status is
 # that of the worst step.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -21,12 +24,21 @@ set -euo pipefail
 # shellcheck source=scripts/kbuild.sh
 . "$SYSPTVM_TOP/scripts/kbuild.sh"
 
+fixes=()
+if [ "${1:-}" = --fixes ]; then
+	fixes=(--fixes)
+	shift
+fi
 first=${1:-1}
 last=${2:-0}
-report=$SYSPTVM_TOP/build/series-check.txt
-series_dir=$SYSPTVM_TOP/build/series
+out_dir=$SYSPTVM_TOP/build${LINE_SUFFIX:+/$SYSPTVM_KERNEL_LINE}
+series_dir=$out_dir/series${fixes:+-fixes}
+report=$out_dir/series${fixes:+-fixes}-check.txt
+exceptions=$PATCH_DIR/checkpatch-exceptions
+[ -e "$exceptions" ] || exceptions=/dev/null
+logs=$SYSPTVM_CACHE/series$LINE_SUFFIX
 
-"$SYSPTVM_TOP/scripts/series.sh" -o "$series_dir"
+"$SYSPTVM_TOP/scripts/series.sh" "${fixes[@]}" -o "$series_dir"
 repo=$("$SYSPTVM_TOP/scripts/series.sh" --tree)
 pristine=$(pristine_tree)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..HEAD)
@@ -69,8 +81,8 @@ for i in $(seq "$first" "$last"); do
 	# git format-patch too), and --strict on each file it adds.
 	patch=$(ls "$series_dir"/"$(printf '%04d' "$i")"-*.patch)
 	ignore=$(awk -v p="${patch##*/}" '$1 == p { print $2 }' \
-		"$SYSPTVM_TOP/patches/checkpatch-exceptions" | paste -sd,)
-	cp_log="$SYSPTVM_CACHE/series/checkpatch-$i.log"
+		"$exceptions" | paste -sd,)
+	cp_log="$logs/checkpatch-$i.log"
 	: >"$cp_log"
 	# On stdin: checkpatch takes a file that git tracks for a source file.
 	"$pristine/scripts/checkpatch.pl" --no-tree -q ${ignore:+--ignore "$ignore"} - \
@@ -78,10 +90,10 @@ for i in $(seq "$first" "$last"); do
 	added=$(git -C "$repo" diff --name-only --diff-filter=A "$c~1" "$c")
 	for f in $added; do
 		# Under its own name: checkpatch reads the extension.
-		rm -rf "$SYSPTVM_CACHE/series/new"
-		mkdir -p "$SYSPTVM_CACHE/series/new/$(dirname "$f")"
-		git -C "$repo" show "$c:$f" >"$SYSPTVM_CACHE/series/new/$f"
-		(cd "$SYSPTVM_CACHE/series/new" &&
+		rm -rf "$logs/new"
+		mkdir -p "$logs/new/$(dirname "$f")"
+		git -C "$repo" show "$c:$f" >"$logs/new/$f"
+		(cd "$logs/new" &&
 			"$pristine/scripts/checkpatch.pl" --no-tree -q --strict \
 				${ignore:+--ignore "$ignore"} -f "$f") \
 			>>"$cp_log" 2>&1 || true

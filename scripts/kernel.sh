@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Build a UML kernel from Debian's linux-source-6.12.
+# Build a UML kernel of one kernel line (SYSPTVM_KERNEL_LINE, scripts/lib.sh):
+# Debian's linux-source-6.12 with patches/, or linux-source-7.3 with
+# patches-7.3/.
 #
-#   scripts/kernel.sh ours  OUTPUT   patches/series + arch-um/ + os-Linux/
+#   scripts/kernel.sh ours  OUTPUT   the line's series + its files of
+#                                    arch-um/ and os-Linux/ (its files list)
 #   scripts/kernel.sh stock OUTPUT   the same source and config with only the
 #                                    host-compatibility patches (the prefix
-#                                    of patches/series) and no file of ours
+#                                    of the series; none on 7.3) and no file
+#                                    of ours
+#
+# OUTPUT.source records the Debian package and version it was built from.
 #
 # Each variant has a source tree in the cache made of hard links to the
 # pristine tree.  Only files that the patches or the project change are
@@ -36,12 +42,12 @@ kbuild_target "$variant" "$tree" _build um x86_64
 pristine=$(checked_pristine_tree)
 ver=${pristine##*/pristine-}
 log=$(variant_build_log "$variant")
-stage="$SYSPTVM_CACHE/$variant/stage"
+stage="${tree%/src}/stage"
 
 if [ "$(cat "$tree/.sysptvm-pristine" 2>/dev/null)" != "$(pristine_id "$pristine")" ]; then
 	say "$variant: new source tree $tree (hard links to $pristine)"
-	rm -rf "${SYSPTVM_CACHE:?}/$variant"
-	mkdir -p "$SYSPTVM_CACHE/$variant"
+	rm -rf "${tree%/src}"
+	mkdir -p "${tree%/src}"
 	run cp -al "$pristine" "$tree"
 	pristine_id "$pristine" >"$tree/.sysptvm-pristine"
 fi
@@ -65,9 +71,11 @@ fi
 # number of host-compatibility patches and a hash of them.
 # Ours names the patch series and the project's files it was built from
 # (series_id): a test, or a bug report, can tell which build runs.
-if [ "$variant" = stock ]; then
+if [ "$variant" = stock ] && [ -z "$patches" ]; then
+	localversion=-stock
+elif [ "$variant" = stock ]; then
 	localversion="-stock+$(printf '%s\n' "$patches" | grep -c .)hostcompat-$(
-		cd "$SYSPTVM_TOP/patches" && printf '%s\n' "$patches" |
+		cd "$PATCH_DIR" && printf '%s\n' "$patches" |
 			xargs -r cat | sha256sum | cut -c1-8)"
 else
 	localversion=$(ours_localversion)
@@ -80,8 +88,8 @@ make_stage() {
 
 	while read -r p; do
 		[ -n "$p" ] || continue
-		file="$SYSPTVM_TOP/patches/$p"
-		[ -r "$file" ] || die "patches/series names $p, but patches/$p does not exist"
+		file="$PATCH_DIR/$p"
+		[ -r "$file" ] || die "$PATCH_REL/series names $p, but $PATCH_REL/$p does not exist"
 		patch_paths "$file" | while read -r f; do
 			if [ ! -e "$stage/$f" ] && [ -e "$pristine/$f" ]; then
 				mkdir -p "$stage/$(dirname "$f")"
@@ -106,6 +114,7 @@ make_stage() {
 	# lists them, which is also what make series puts in the patches.
 	local own f dest
 	own=$(own_files) || exit 1
+	[ -n "$own" ] || return 0
 	while read -r f _; do
 		dest=$(own_file_dest "$f") || exit 1
 		mkdir -p "$stage/$(dirname "$dest")"
@@ -154,9 +163,11 @@ kbuild_config x86_64_defconfig --fragment "$fragment" --localversion "$localvers
 if [ "$variant" = stock ]; then
 	say "$variant: version suffix $localversion (patches: ${patches//$'\n'/ })"
 else
-	say "$variant: version suffix $localversion (patches/series and the project's files)"
+	say "$variant: version suffix $localversion ($PATCH_REL/series and the project's files)"
 fi
 say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"
 kbuild_make "$log" all || exit 1
 
 kbuild_install linux "$output"
+echo "$LINUX_SOURCE_PKG $(cat "$SYSPTVM_CACHE/source-$SYSPTVM_KERNEL_LINE/used" 2>/dev/null || dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG")" >"$output.source"
+say "$variant: built from $(cat "$output.source")"

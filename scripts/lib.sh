@@ -7,8 +7,34 @@ SYSPTVM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # (CI) finds it again: the extracted kernel, the kernel build trees, ccache
 # and the debootstrap base.
 SYSPTVM_CACHE="${SYSPTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysptvm}"
-LINUX_SOURCE_PKG=linux-source-6.12
-LINUX_SOURCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# The kernel line a script builds for (make LINE=..., or SYSPTVM_KERNEL_LINE):
+#   6.12  Debian's linux-source-6.12 (installed by make deps), patches/
+#   7.3   Debian's linux-source-7.3 from trixie-backports (fetched into
+#         the cache with a private sources list), patches-7.3/
+# Each line has its own series, its own kernel trees in the cache
+# (ours-7.3/, stock-7.3/) and its own products (build/7.3/); the project's
+# own files (arch-um/, os-Linux/) are shared, and each line's files list
+# names those it installs.
+SYSPTVM_KERNEL_LINE=${SYSPTVM_KERNEL_LINE:-6.12}
+case "$SYSPTVM_KERNEL_LINE" in
+6.12)
+	LINE_SUFFIX=
+	PATCH_DIR=$SYSPTVM_TOP/patches
+	LINUX_SOURCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+	;;
+7.3)
+	LINE_SUFFIX=-7.3
+	PATCH_DIR=$SYSPTVM_TOP/patches-7.3
+	LINUX_SOURCE_TARBALL=	# in the cache: line_source_fetch
+	LINE_FETCHES_SOURCE=1
+	;;
+*)
+	printf '%s: error: unknown kernel line SYSPTVM_KERNEL_LINE=%s (the lines are 6.12 and 7.3)\n' "${0##*/}" "$SYSPTVM_KERNEL_LINE" >&2
+	exit 2
+	;;
+esac
+LINUX_SOURCE_PKG=linux-source-$SYSPTVM_KERNEL_LINE
+LINES=(6.12 7.3)
 
 say() { printf '==> %s\n' "$*" >&2; }
 # A script's usage text is its first comment block, after the #! line:
@@ -39,7 +65,7 @@ die() {
 # pristine tree, the list of files it wrote there (the series' and ours),
 # and the log of its UML build.
 variant_tree() {	# VARIANT
-	printf '%s\n' "$SYSPTVM_CACHE/$1/src"
+	printf '%s\n' "$SYSPTVM_CACHE/$1$LINE_SUFFIX/src"
 }
 variant_overlay() {	# VARIANT
 	printf '%s\n' "$(variant_tree "$1")/.sysptvm-overlay"
@@ -50,15 +76,70 @@ variant_build_log() {	# VARIANT
 # Die unless kernel.sh has made VARIANT's tree.
 require_variant_tree() {	# VARIANT
 	[ -e "$(variant_overlay "$1")" ] ||
-		die "no $1 kernel tree in $(variant_tree "$1"): build it first with 'make $([ "$1" = ours ] && echo kernel || echo stock)'"
+		die "no $1 kernel tree in $(variant_tree "$1"): build it first with 'make $([ "$1" = ours ] && echo kernel || echo stock)$LINE_SUFFIX'"
 }
 
 # The Debian version of the kernel source, usable in a path.
 linux_source_version() {
 	local v
-	v=$(dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null) ||
-		die "$LINUX_SOURCE_PKG is not installed: run 'make deps' (or: apt-get install $LINUX_SOURCE_PKG)"
+	if [ -n "${LINE_FETCHES_SOURCE:-}" ]; then
+		line_source_fetch
+		v=$LINE_SOURCE_VERSION
+	else
+		v=$(dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null) ||
+			die "$LINUX_SOURCE_PKG is not installed: run 'make deps' (or: apt-get install $LINUX_SOURCE_PKG)"
+	fi
 	printf '%s\n' "${v//\~/_}"
+}
+
+# A line whose source Debian ships only in another suite (7.3: trixie-
+# backports, which keeps only its newest revision): the line is pinned,
+# the revision is whatever the archive has.  Fetch the newest
+# linux-source-LINE with apt-get download and a private sources list into
+# $SYSPTVM_CACHE/source-LINE/VERSION/, once; the lists are refreshed once a
+# day.  Without the network, the newest revision fetched before is used,
+# and said so.  Sets LINUX_SOURCE_TARBALL and LINE_SOURCE_VERSION (the
+# Debian version, as apt spells it); the version is also in
+# $SYSPTVM_CACHE/source-LINE/used.
+line_source_fetch() {
+	local base="$SYSPTVM_CACHE/source-$SYSPTVM_KERNEL_LINE" apt_dir failed version dir lock
+	[ -z "${LINE_SOURCE_VERSION:-}" ] || return 0
+	apt_dir="$base/apt"
+	mkdir -p "$base"
+	exec {lock}>>"$base/.fetch.lock"
+	flock "$lock"
+	private_apt "$apt_dir"
+	echo "deb http://deb.debian.org/debian trixie-backports main" >"$apt_dir/sources.list"
+	version=
+	if failed=$(private_apt_refresh "$apt_dir" "$LINUX_SOURCE_PKG"); then
+		version=$(apt-cache "${APT_OPTS[@]}" madison "$LINUX_SOURCE_PKG" 2>/dev/null |
+			awk -F' *[|] *' '!v { v = $2 } END { print v }')
+		[ -n "$version" ] || say "$LINUX_SOURCE_PKG: trixie-backports has no such package"
+	else
+		say "$LINUX_SOURCE_PKG: cannot refresh the lists of trixie-backports: $failed"
+	fi
+	if [ -z "$version" ]; then
+		version=$(cat "$base/used" 2>/dev/null) ||
+			die "$LINUX_SOURCE_PKG cannot be had (see above), and none was fetched before"
+		say "$LINUX_SOURCE_PKG: using $version, fetched before"
+	fi
+	dir="$base/${version//\~/_}"
+	if [ ! -e "$dir/.complete" ]; then
+		say "$LINUX_SOURCE_PKG: fetching $version from trixie-backports (167 MB, once)"
+		rm -rf "$dir" && mkdir -p "$dir"
+		(cd "$dir" && apt-get "${APT_OPTS[@]}" -q download "$LINUX_SOURCE_PKG=$version") \
+			>"$dir/download.log" 2>&1 ||
+			die "apt-get download $LINUX_SOURCE_PKG=$version failed: $(tail -n 2 "$dir/download.log" | tr '\n' ' ')"
+		dpkg-deb --fsys-tarfile "$dir"/*.deb |
+			tar -x -C "$dir" --strip-components=3 "./usr/src/$LINUX_SOURCE_PKG.tar.xz" ||
+			die "no usr/src/$LINUX_SOURCE_PKG.tar.xz in $(ls "$dir"/*.deb)"
+		rm -f "$dir"/*.deb
+		touch "$dir/.complete"
+	fi
+	echo "$version" >"$base/used"
+	exec {lock}>&-
+	LINE_SOURCE_VERSION=$version
+	LINUX_SOURCE_TARBALL="$dir/$LINUX_SOURCE_PKG.tar.xz"
 }
 
 # The extracted, never modified, kernel tree; extracted on first use.  Its
@@ -66,7 +147,9 @@ linux_source_version() {
 # size and mtime of every file as extracted (see checked_pristine_tree).
 pristine_tree() {
 	local ver dir tmp lock
-	ver=$(linux_source_version)
+	# Not in $(...): a fetch sets LINUX_SOURCE_TARBALL here.
+	[ -z "${LINE_FETCHES_SOURCE:-}" ] || line_source_fetch
+	ver=$(linux_source_version) || exit 1
 	dir="$SYSPTVM_CACHE/pristine-$ver"
 	if [ ! -e "$dir/.sysptvm-complete" ]; then
 		[ -r "$LINUX_SOURCE_TARBALL" ] ||
@@ -152,34 +235,52 @@ known_host_incompatibility() {	# CONFIG LOG
 }
 
 # The files that make up our kernel changes, in a stable order.
+PATCH_REL=${PATCH_DIR#"$SYSPTVM_TOP"/}
 series_patches() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SYSPTVM_TOP/patches/series"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCH_DIR/series"
 }
 # The host-compatibility prefix of the series: the patches before the line
-# '# end of host compatibility'.  build/linux-stock gets these and no more.
+# '# end of host compatibility'.  build/linux-stock gets these and no more
+# (none on 7.3, which runs on any host as Debian ships it).
 HOST_COMPAT_MARKER='# end of host compatibility'
 host_compat_patches() {
-	grep -qxF "$HOST_COMPAT_MARKER" "$SYSPTVM_TOP/patches/series" ||
-		die "patches/series has no line '$HOST_COMPAT_MARKER'"
+	grep -qxF "$HOST_COMPAT_MARKER" "$PATCH_DIR/series" ||
+		die "$PATCH_REL/series has no line '$HOST_COMPAT_MARKER'"
 	sed -e "/^$HOST_COMPAT_MARKER\$/,\$d" -e 's/#.*//' -e '/^[[:space:]]*$/d' \
-		"$SYSPTVM_TOP/patches/series"
+		"$PATCH_DIR/series"
 }
-# The project's own files, each with the patch that adds it (patches/files):
-# "FILE PATCH" lines, after checking that every file of arch-um/ and
-# os-Linux/ but the config fragment is listed once, that each exists, and
-# that each patch is in the series.
+# The fixes of the series, after the host-compatibility patches and up to
+# the line '# end of fixes': the patches that make series-fixes exports on
+# their own, to be posted before the rest.
+FIXES_MARKER='# end of fixes'
+fix_patches() {
+	grep -qxF "$FIXES_MARKER" "$PATCH_DIR/series" ||
+		die "$PATCH_REL/series has no line '$FIXES_MARKER'"
+	sed -e "1,/^$HOST_COMPAT_MARKER\$/d" -e "/^$FIXES_MARKER\$/,\$d" \
+		-e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCH_DIR/series"
+}
+# The project's own files of this line, each with the patch that adds it
+# (patches/files, patches-7.3/files): "FILE PATCH" lines, after checking
+# that every file of arch-um/ and os-Linux/ but the config fragment is
+# listed once in the files list of some line, that each listed file exists,
+# and that each patch is in this line's series.
 own_files() {
-	local list="$SYSPTVM_TOP/patches/files" f p
+	local list="$PATCH_DIR/files" f p line all=''
 	local listed present
 	listed=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list")
+	for line in "${LINES[@]}"; do
+		case "$line" in 6.12) f=$SYSPTVM_TOP/patches/files ;; *) f=$SYSPTVM_TOP/patches-$line/files ;; esac
+		[ ! -r "$f" ] || all+=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$f" | cut -f1)$'\n'
+	done
 	present=$(cd "$SYSPTVM_TOP" && find arch-um os-Linux -type f ! -name '*.config' | LC_ALL=C sort)
 	f=$(cut -f1 <<<"$listed" | LC_ALL=C sort | uniq -d)
-	[ -z "$f" ] || die "patches/files lists more than once: $f"
-	f=$(LC_ALL=C comm -13 <(cut -f1 <<<"$listed" | LC_ALL=C sort) <(printf '%s\n' "$present"))
-	[ -z "$f" ] || die "not in patches/files (add each with the patch that adds it): $(paste -sd' ' <<<"$f")"
+	[ -z "$f" ] || die "$PATCH_REL/files lists more than once: $f"
+	f=$(LC_ALL=C comm -13 <(grep . <<<"$all" | LC_ALL=C sort -u) <(printf '%s\n' "$present"))
+	[ -z "$f" ] || die "in no line's files list (add each to patches/files or patches-LINE/files with the patch that adds it): $(paste -sd' ' <<<"$f")"
+	[ -n "$listed" ] || return 0
 	while IFS=$'\t' read -r f p; do
-		[ -e "$SYSPTVM_TOP/$f" ] || die "patches/files lists $f, which does not exist"
-		series_patches | grep -qxF "$p" || die "patches/files names $p for $f, which is not in patches/series"
+		[ -e "$SYSPTVM_TOP/$f" ] || die "$PATCH_REL/files lists $f, which does not exist"
+		series_patches | grep -qxF "$p" || die "$PATCH_REL/files names $p for $f, which is not in $PATCH_REL/series"
 		printf '%s %s\n' "$f" "$p"
 	done <<<"$listed"
 }
@@ -197,9 +298,9 @@ own_file_dest() {	# FILE
 }
 series_inputs() {
 	local p
-	printf '%s\n' patches/series patches/files
-	series_patches | while read -r p; do printf 'patches/%s\n' "$p"; done
-	(cd "$SYSPTVM_TOP" && find arch-um os-Linux -type f ! -name '*.config' | LC_ALL=C sort)
+	printf '%s\n' "$PATCH_REL/series" "$PATCH_REL/files"
+	series_patches | while read -r p; do printf '%s/%s\n' "$PATCH_REL" "$p"; done
+	own_files | cut -d' ' -f1 | LC_ALL=C sort
 }
 # One short name for the whole of it.
 series_id() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Write patches/ from a git branch of the series: the inverse of
+# Write patches/ (patches-7.3/ with SYSPTVM_KERNEL_LINE=7.3) from a git branch of the series: the inverse of
 # scripts/series.sh, for reordering, splitting or rewording patches with
 # git (rebase -i, commit --amend) instead of by hand.
 #
@@ -14,7 +14,9 @@
 # stay before it) and patches/files (each own file with the patch whose
 # commit adds it).  The own files themselves must already be in arch-um/
 # and os-Linux/ as they are at HEAD: the script checks that, and stops
-# before writing anything when one differs.  The names in
+# before writing anything when one differs.  A line '# end of fixes'
+# stays after as many patches as before (SYSPTVM_FIXES=N: after N fixes).
+# The names in
 # patches/checkpatch-exceptions follow a patch whose number changed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -31,11 +33,18 @@ g rev-parse -q --verify "$head^{commit}" >/dev/null || die "no commit $head in $
 
 # The own files: where each goes in the tree, and that HEAD has them as
 # the checkout has them.
+# On 6.12 every file of arch-um/ and os-Linux/ is the line's; another line
+# takes those that HEAD adds to BASE (7.3 has a pgtable-4level.h of its
+# own).
 declare -A dest_of=()
 while read -r f; do
 	d=$(own_file_dest "$f")
-	dest_of[$d]=$f
+	if [ "$SYSPTVM_KERNEL_LINE" != 6.12 ]; then
+		g cat-file -e "$head:$d" 2>/dev/null || continue
+		! g cat-file -e "$base:$d" 2>/dev/null || continue
+	fi
 	g cat-file -e "$head:$d" 2>/dev/null || die "$head has no $d (for $f)"
+	dest_of[$d]=$f
 	cmp -s <(g show "$head:$d") "$SYSPTVM_TOP/$f" ||
 		die "$f differs from $d at $head: copy it into the checkout first"
 done < <(cd "$SYSPTVM_TOP" && find arch-um os-Linux -type f ! -name '*.config' | LC_ALL=C sort)
@@ -48,6 +57,14 @@ for d in $(g diff --name-only --diff-filter=A "$base" "$head"); do
 done
 
 ncompat=$(host_compat_patches | wc -l)
+# The fixes that follow them, up to the line '# end of fixes' where the
+# series has one (make series-fixes); SYSPTVM_FIXES=N says how many there
+# are now, after a fix was added or dropped.
+nfixes=${SYSPTVM_FIXES:-}
+if [ -z "$nfixes" ] && grep -qxF "$FIXES_MARKER" "$PATCH_DIR/series"; then
+	nfixes=$(fix_patches | wc -l)
+fi
+[ -z "$nfixes" ] || [[ "$nfixes" =~ ^[0-9]+$ ]] || die "SYSPTVM_FIXES takes a number of patches, not '$nfixes'"
 mapfile -t commits < <(g rev-list --reverse "$base..$head")
 n=${#commits[@]}
 [ "$n" -gt "$ncompat" ] || die "$base..$head has $n commits, not more than the $ncompat of host compatibility"
@@ -57,11 +74,11 @@ for d in "${!dest_of[@]}"; do excludes+=(":(exclude)$d"); done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 {
-	sed -n "1,/^$HOST_COMPAT_MARKER\$/p" "$SYSPTVM_TOP/patches/series" | grep '^#' |
+	sed -n "1,/^$HOST_COMPAT_MARKER\$/p" "$PATCH_DIR/series" | grep '^#' |
 		grep -vxF "$HOST_COMPAT_MARKER"
 } >"$tmp/series"
 {
-	sed -n '/^[^#]/q; p' "$SYSPTVM_TOP/patches/files"
+	sed -n '/^[^#]/q; p' "$PATCH_DIR/files"
 } >"$tmp/files"
 i=0
 for c in "${commits[@]}"; do
@@ -77,6 +94,7 @@ for c in "${commits[@]}"; do
 	sed -e '1{/^From 0\{40\} /d}' -e '/^Date: /d' "$p" >"$tmp/$name"
 	[ "$i" -eq $((ncompat + 1)) ] && echo "$HOST_COMPAT_MARKER" >>"$tmp/series"
 	echo "$name" >>"$tmp/series"
+	[ -z "$nfixes" ] || [ "$i" -ne $((ncompat + nfixes)) ] || echo "$FIXES_MARKER" >>"$tmp/series"
 	for d in $(g diff --name-only --diff-filter=A "$c~1" "$c"); do
 		[ -z "${dest_of[$d]:-}" ] || printf '%s\t%s\n' "${dest_of[$d]}" "$name" >>"$tmp/files"
 	done
@@ -85,7 +103,7 @@ done
 # patches/checkpatch-exceptions names patches too: a patch whose number
 # changed keeps its exceptions under the new name (the part of the name
 # after the number is the subject, which a renumbering leaves alone).
-exceptions=$SYSPTVM_TOP/patches/checkpatch-exceptions
+exceptions=$PATCH_DIR/checkpatch-exceptions
 if [ -f "$exceptions" ]; then
 	while read -r old _; do
 		case "$old" in [0-9][0-9][0-9][0-9]-*.patch) ;; *) continue ;; esac
@@ -100,9 +118,9 @@ if [ -f "$exceptions" ]; then
 	done <"$tmp/renamed"
 fi
 
-rm -f "$SYSPTVM_TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch
-cp "$tmp"/[0-9][0-9][0-9][0-9]-*.patch "$SYSPTVM_TOP/patches/"
-cp "$tmp/series" "$SYSPTVM_TOP/patches/series"
-cp "$tmp/files" "$SYSPTVM_TOP/patches/files"
+rm -f "$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch
+cp "$tmp"/[0-9][0-9][0-9][0-9]-*.patch "$PATCH_DIR/"
+cp "$tmp/series" "$PATCH_DIR/series"
+cp "$tmp/files" "$PATCH_DIR/files"
 [ ! -f "$tmp/exceptions" ] || cp "$tmp/exceptions" "$exceptions"
-say "patches: $n patches from $base..$head of $repo"
+say "$PATCH_REL: $n patches from $base..$head of $repo"

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # make series: the patch series in its posted form, a git format-patch
-# series with a cover letter, against the extracted 6.12 tree.
+# series with a cover letter, against the extracted tree of a kernel line
+# (SYSPTVM_KERNEL_LINE, scripts/lib.sh: 6.12 by default, 7.3 with patches-7.3/).
 #
-#   scripts/series.sh [-o DIR]    write it to DIR (default build/series)
+#   scripts/series.sh [-o DIR]    write it to DIR (default build/series,
+#                                 build/7.3/series on 7.3)
+#   scripts/series.sh --fixes [-o DIR]   the fixes alone (the patches up to
+#                                 the line '# end of fixes' of the series),
+#                                 with the cover letter cover-letter-fixes,
+#                                 to post before the rest (default
+#                                 build/7.3/series-fixes on 7.3)
 #   scripts/series.sh --tree      only print the git work tree it is made in
 #
-# It is made from exactly what scripts/kernel.sh builds: patches/series,
+# It is made from exactly what scripts/kernel.sh builds: the line's series,
 # applied with git am, and the project's own files, each put into the
-# patch that patches/files names for it.  Nothing is generated at build
+# patch that the line's files list names for it.  Nothing is generated at build
 # time, so 'git am build/series/*.patch' on the same tree, then make,
 # builds what build/linux is built from.
 #
@@ -19,18 +26,20 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-out=$SYSPTVM_TOP/build/series
-tree_only=0
+out=
+tree_only=0 fixes=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) out=${2:?-o needs a directory}; shift 2 ;;
 	--tree) tree_only=1; shift ;;
+	--fixes) fixes=1; shift ;;
 	-h|--help) usage_text "$0"; exit 0 ;;
-	*) echo "usage: $0 [-o DIR] [--tree]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--fixes] [-o DIR] [--tree]" >&2; exit 2 ;;
 	esac
 done
+[ -n "$out" ] || out=$SYSPTVM_TOP/build${LINE_SUFFIX:+/$SYSPTVM_KERNEL_LINE}/series$([ "$fixes" = 0 ] || echo -fixes)
 
-repo="$SYSPTVM_CACHE/series/repo"
+repo="$SYSPTVM_CACHE/series$LINE_SUFFIX/repo"
 if [ "$tree_only" = 1 ]; then
 	printf '%s\n' "$repo"
 	exit 0
@@ -49,7 +58,7 @@ g() { git -C "$repo" -c core.autocrlf=false -c advice.detachedHead=false "$@"; }
 
 if [ "$(cat "$repo/.git/sysptvm-base" 2>/dev/null)" != "$id" ]; then
 	say "series: a git repository of the pristine tree ($ver) in $repo; once per extraction, a few minutes"
-	rm -rf "$SYSPTVM_CACHE/series"
+	rm -rf "${repo%/repo}"
 	mkdir -p "$repo"
 	run cp -a "$pristine/." "$repo/"
 	rm -f "$repo"/.sysptvm-*
@@ -57,12 +66,25 @@ if [ "$(cat "$repo/.git/sysptvm-base" 2>/dev/null)" != "$id" ]; then
 	# -f: Debian's .gitignore ignores everything at the top level
 	g add -A -f
 	GIT_AUTHOR_DATE=2024-11-17T00:00:00Z GIT_COMMITTER_DATE=2024-11-17T00:00:00Z \
-		g commit -q -m "Linux 6.12 ($LINUX_SOURCE_PKG $ver)"
+		g commit -q -m "Linux $SYSPTVM_KERNEL_LINE ($LINUX_SOURCE_PKG $ver)"
 	g tag base
 	printf '%s\n' "$id" >"$repo/.git/sysptvm-base"
 fi
 
-say "series: applying patches/series to the base with git am"
+if [ "$fixes" = 1 ]; then
+	patches=$(host_compat_patches && fix_patches) || exit 1
+	letter="$PATCH_DIR/cover-letter-fixes"
+else
+	patches=$(series_patches)
+	letter="$PATCH_DIR/cover-letter"
+	# A series that is all fixes so far (7.3, for now) has their letter.
+	if [ ! -e "$letter" ] && grep -qxF "$FIXES_MARKER" "$PATCH_DIR/series" &&
+		[ "$(printf '%s\n' "$patches" | grep -c .)" = "$( (host_compat_patches && fix_patches) | grep -c .)" ]; then
+		letter="$PATCH_DIR/cover-letter-fixes"
+	fi
+fi
+[ -r "$letter" ] || die "no ${letter#"$SYSPTVM_TOP"/}"
+say "series: applying $PATCH_REL/series$([ "$fixes" = 0 ] || echo ", up to its last fix,") to the base with git am"
 g am --abort >/dev/null 2>&1 || true
 g checkout -q -f --detach base
 # Not the object trees of make check-series.
@@ -71,7 +93,7 @@ n=0
 while read -r p; do
 	[ -n "$p" ] || continue
 	n=$((n + 1))
-	if ! g am -q "$SYSPTVM_TOP/patches/$p" >"$repo/.git/am.log" 2>&1; then
+	if ! g am -q "$PATCH_DIR/$p" >"$repo/.git/am.log" 2>&1; then
 		cat "$repo/.git/am.log" >&2
 		g am --abort >/dev/null 2>&1 || true
 		die "series: $p does not apply with git am (above)"
@@ -85,14 +107,12 @@ while read -r p; do
 		g add -f "$dest"
 	done
 	g commit -q --amend --no-edit
-done < <(series_patches)
+done <<<"$patches"
 
 rm -rf "$out"
 mkdir -p "$out"
 g format-patch -q --cover-letter --thread=shallow -o "$out" base..HEAD >/dev/null
 cover=$(ls "$out"/0000-*.patch)
-letter="$SYSPTVM_TOP/patches/cover-letter"
-[ -r "$letter" ] || die "no patches/cover-letter"
 # Its first line is the subject, the rest the letter.
 awk -v subj="$(head -n1 "$letter")" -v letter="$letter" '
 	index($0, "*** SUBJECT HERE ***") { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }

@@ -49,9 +49,9 @@ doc_problems() {	# MAKEFILE FILE...
 			grep -qE "^([^:#=]* )?$target( [^:#=]*)?:([^=]|$)" "$makefile" ||
 				echo "$f: names 'make $target', which $makefile does not have"
 		done < <({
-			grep -oE '`make [a-z][a-z0-9_-]*' "$f"
-			awk '/^```/ { code = !code; next } code' "$f" | grep -oE '^ *(\$ )?make [a-z][a-z0-9_-]*'
-		} | sed 's/.*make //' | sort -u)
+			grep -oE '`make [a-z][a-z0-9_.-]*' "$f"
+			awk '/^```/ { code = !code; next } code' "$f" | grep -oE '^ *(\$ )?make [a-z][a-z0-9_.-]*'
+		} | sed -e 's/.*make //' -e 's/[.]$//' | sort -u)
 	done
 }
 

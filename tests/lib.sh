@@ -375,7 +375,7 @@ selftest_totals() {
 # checkout, by the kernel, the programs and what runs them, so a warm run
 # reuses them: a new kernel or program makes a new reference.
 selftest_reference() {
-	local dir key ref
+	local dir key ref lock
 	dir=$SYSPTVM_CACHE/selftest-reference
 	key=$( (echo "$SELFTEST_RUN"; cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh scripts/run-in.sh host/init
 		cd "$SELFTEST_DIR" && while read -r p; do echo "$p"; cat "$p"; done <programs) |
@@ -383,11 +383,18 @@ selftest_reference() {
 	ref=$dir/$key.txt
 	if [ ! -e "$ref" ]; then
 		mkdir -p "$dir"
-		{ run_in qemu-stock --share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" 2>&1 || true; } |
-			tee "$dir/$key.log" | selftest_parse >"$ref.new"
-		[ "$(grep -c ' ok$' "$ref.new")" -gt 50 ] ||
-			fail "too few passing selftest cases natively on build/bzImage-stock: did they run? ($dir/$key.log)"
-		mv "$ref.new" "$ref"
+		# One test makes it; another that needs it meanwhile (they run
+		# side by side) waits for it, then reads it.
+		exec {lock}>>"$dir/$key.lock"
+		flock "$lock"
+		if [ ! -e "$ref" ]; then
+			{ run_in qemu-stock --share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" 2>&1 || true; } |
+				tee "$dir/$key.log" | selftest_parse >"$ref.new"
+			[ "$(grep -c ' ok$' "$ref.new")" -gt 50 ] ||
+				fail "too few passing selftest cases natively on build/bzImage-stock: did they run? ($dir/$key.log)"
+			mv "$ref.new" "$ref"
+		fi
+		exec {lock}>&-
 	fi
 	echo "reference: $ref" >&2
 	cat "$ref"

@@ -3,11 +3,13 @@
 # test suite, strace and gdb in the guest, nested UMLs, the fuzzer.
 
 # The cases of tests/guest/ptrace_vm_test.c that need PTRACE_VM, SYSEMU or
-# a fix of the series (eflags, 0004; PTRACE_ARCH_PRCTL, 0006; the x86
+# a fix of the series (segments and bases the host refuses, 0003;
+# eflags, 0004; PTRACE_ARCH_PRCTL, 0006; the x86
 # parity fixes of issue 30: the registers at exec, 0008; numbers without a
 # call, 0009; a process's own trap flag and a handler's flags, 0010; the
 # address of a relayed fault, 0011; int $0x80, 0012; the faults of
-# PTRACE_GETREGS and PTRACE_SETREGS, 0035), and so must fail on
+# PTRACE_GETREGS and PTRACE_SETREGS, 0035; the address of a call for
+# seccomp and SIGSYS, 0039), and so must fail on
 # build/linux-stock; the others must pass there.  (0013, sigreturn's
 # segments, is shown by the x86 selftest sigreturn in tests/selftests.sh.)
 STOCK_MUST_FAIL="$PTRACE_VM_TAG_CASES
@@ -15,6 +17,8 @@ sysemu_reports_entry_and_skips_call
 sysemu_keeps_tracer_result
 sysemu_singlestep_reports_step_not_exit
 tracer_can_clear_eflags
+values_the_host_refuses_give_eio
+seccomp_sees_the_address_of_the_call
 arch_prctl_acts_on_the_tracee
 sysemu_entry_resumed_with_syscall_stops_at_exit
 getregs_setregs_report_faults_and_refused_values

@@ -9,17 +9,27 @@ test_shell_scripts_pass_shellcheck() {
 	shellcheck -x "${files[@]}"
 }
 
-test_patches_and_sources_pass_checkpatch() {
-	local pristine f p ignore bad=0
-	pristine=$(pristine_tree)
+# The patches of one kernel line (SYSPTVM_KERNEL_LINE), with that line's
+# checkpatch; prints the number that it complains about.
+line_checkpatch() {
+	local pristine f ignore bad=0
+	pristine=$(pristine_tree) || exit 1
 	while read -r f; do
 		# The warnings this patch keeps, with their reasons, are listed.
-		ignore=$(awk -v p="$f" '$1 == p { print $2 }' patches/checkpatch-exceptions | paste -sd,)
-		echo "checkpatch: patches/$f${ignore:+ (kept, see patches/checkpatch-exceptions: $ignore)}"
+		ignore=$(awk -v p="$f" '$1 == p { print $2 }' "$PATCH_DIR/checkpatch-exceptions" | paste -sd,)
+		echo "checkpatch ($SYSPTVM_KERNEL_LINE): $PATCH_REL/$f${ignore:+ (kept, see $PATCH_REL/checkpatch-exceptions: $ignore)}" >&2
 		# On stdin: checkpatch takes a file that git tracks for a source file.
-		"$pristine/scripts/checkpatch.pl" --no-tree -q ${ignore:+--ignore "$ignore"} - <"patches/$f" ||
+		"$pristine/scripts/checkpatch.pl" --no-tree -q ${ignore:+--ignore "$ignore"} - <"$PATCH_DIR/$f" >&2 ||
 			bad=$((bad + 1))
 	done < <(series_patches)
+	echo "$bad"
+}
+
+test_patches_and_sources_pass_checkpatch() {
+	local pristine f p ignore bad
+	bad=$(line_checkpatch)
+	bad=$((bad + $(SYSPTVM_KERNEL_LINE=7.3 bash -c '. scripts/lib.sh && . tests/style.sh && line_checkpatch')))
+	pristine=$(pristine_tree)
 	# The project's own files are new files of the series: --strict, with
 	# the exceptions of the patch that adds each.
 	while read -r f; do

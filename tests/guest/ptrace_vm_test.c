@@ -34,6 +34,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <asm/prctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 
 #ifndef PTRACE_EVENTMSG_SYSCALL_EXIT
 #define PTRACE_EVENTMSG_SYSCALL_EXIT 2
@@ -1239,6 +1242,162 @@ TEST_F_TIMEOUT(ptrace_vm, arch_prctl_acts_on_the_tracee, TIMEOUT)
 		  (unsigned long)peek_reg(_metadata, self->t.tid, REG(fs_base))) {
 		TH_LOG("the tracee's fs_base is not the one set by PTRACE_ARCH_PRCTL");
 	}
+}
+
+/*
+ * Not a PTRACE_VM rule either: a segment or base that the host would
+ * refuse to load is refused when the tracer writes it, with EIO, as on
+ * x86_64.  UML took a null CS or SS and a base in the kernel's half; the
+ * host then refused the registers when the tracee ran, and UML queued a
+ * fatal SIGSEGV that a tracer could discard, which aborted all of UML.  A
+ * value that was taken is put back before the tracee runs again, so that
+ * a UML without the fix fails this case and lives.
+ */
+TEST_F_TIMEOUT(ptrace_vm, values_the_host_refuses_give_eio, TIMEOUT)
+{
+	static const struct {
+		const char *what;
+		size_t offset;
+		unsigned long value;
+	} bad[] = {
+		{ "a null CS", REG(cs), 0 },
+		{ "a null SS", REG(ss), 0 },
+		{ "an FS base in the kernel's half", REG(fs_base), 0xffff800000000000UL },
+		{ "a GS base above 4-level user space", REG(gs_base), 1UL << 47 },
+	};
+	unsigned int i;
+	long before, after, ret;
+	int err;
+
+	start_tracee(_metadata, self);
+	run_to_entry(_metadata, &self->t, 0, SYS_mkdir, NULL);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		before = peek_reg(_metadata, self->t.tid, bad[i].offset);
+		errno = 0;
+		ret = ptrace(PTRACE_POKEUSER, self->t.tid, bad[i].offset, bad[i].value);
+		err = errno;
+		after = peek_reg(_metadata, self->t.tid, bad[i].offset);
+		if (after != before)
+			poke_reg(_metadata, self->t.tid, bad[i].offset, before);
+		EXPECT_EQ(-1, ret) {
+			TH_LOG("POKEUSER of %s (%#lx) was taken: the host refuses it when the tracee runs",
+			       bad[i].what, bad[i].value);
+		}
+		EXPECT_EQ(EIO, err) {
+			TH_LOG("POKEUSER of %s: %s, not EIO", bad[i].what, strerror(err));
+		}
+		EXPECT_EQ(before, after) {
+			TH_LOG("POKEUSER of %s changed the register (%#lx -> %#lx)",
+			       bad[i].what, before, after);
+		}
+	}
+	/* The tracee runs on, to its end. */
+	resume(_metadata, &self->t, PTRACE_CONT, 0);
+	expect_exit(_metadata, &self->t, "the refused values");
+}
+
+/*
+ * getppid() through a syscall instruction of its own (with @arg in rdi),
+ * and the address after that instruction: where the kernel says the call
+ * was made.
+ */
+extern long site_getppid(long arg);
+extern char site_after[];
+asm(".pushsection .text\n"
+    ".globl site_getppid\n"
+    "site_getppid:\n\t"
+    "mov $110, %eax\n\t"
+    "syscall\n"
+    ".globl site_after\n"
+    "site_after:\n\t"
+    "ret\n"
+    ".popsection");
+
+#define SITE_ERRNO 77
+static volatile unsigned long sigsys_call_addr;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	sigsys_call_addr = (unsigned long)si->si_call_addr;
+}
+
+/*
+ * Not a PTRACE_VM rule either: a seccomp filter sees the address of the
+ * call in seccomp_data.instruction_pointer, and SIGSYS gives it in
+ * si_call_addr, as on x86.  UML gave the kernel's own address of the
+ * task's last switch, so a filter that lets through the calls of one
+ * page (UML's seccomp mode does that for its stub) refused them all, and
+ * a UML in seccomp mode could not run inside UML.  The child exits with
+ * 0, or with the number of the check that failed.
+ */
+TEST_F_TIMEOUT(ptrace_vm, seccomp_sees_the_address_of_the_call, TIMEOUT)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		unsigned long site = (unsigned long)site_after;
+		struct sock_filter filter[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, instruction_pointer) + 4),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, site >> 32, 0, 6),
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, instruction_pointer)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)site, 0, 4),
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, args[0])),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | SITE_ERRNO),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = {
+			.len = ARRAY_SIZE(filter),
+			.filter = filter,
+		};
+		struct sigaction sa = { .sa_flags = SA_SIGINFO };
+		long ret;
+
+		sa.sa_sigaction = on_sigsys;
+		if (sigaction(SIGSYS, &sa, NULL) ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(90);
+		/* The call from the site: the filter knows its address. */
+		ret = site_getppid(0);
+		if (ret != -SITE_ERRNO)
+			_exit(1);
+		/* The same call elsewhere: allowed. */
+		if (syscall(SYS_getppid) != getppid())
+			_exit(2);
+		/* From the site with rdi = 1: SIGSYS, with the site's address. */
+		site_getppid(1);
+		if (sigsys_call_addr != site)
+			_exit(3);
+		_exit(0);
+	}
+	self->other[0] = pid;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("the child with the filter: %s", describe(pid, status));
+	}
+	ASSERT_NE(90, WEXITSTATUS(status)) {
+		TH_LOG("the child could not install its seccomp filter");
+	}
+	EXPECT_NE(1, WEXITSTATUS(status)) {
+		TH_LOG("the filter did not see the address of the call in instruction_pointer");
+	}
+	EXPECT_NE(2, WEXITSTATUS(status)) {
+		TH_LOG("a call from another address was not let through");
+	}
+	EXPECT_NE(3, WEXITSTATUS(status)) {
+		TH_LOG("SIGSYS did not give the address of the call in si_call_addr");
+	}
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 /*
