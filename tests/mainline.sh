@@ -29,15 +29,20 @@ l73_run() {	# KERNEL MODE CMD
 	fi
 }
 
-# The cases of tests/guest/ptrace_vm_test.c whose fix patches-7.3/ has:
+# The cases of tests/guest/ptrace_vm_test.c whose patch patches-7.3/ has:
 # each passes in ours-7.3 and fails on stock 7.3, in both modes (the
 # values the host refuses, 0002; eflags, 0003; PTRACE_ARCH_PRCTL, 0005;
 # the registers at exec, 0006; numbers without a call, 0007 and, in
 # seccomp mode, 0008; a process's own trap flag and a handler's flags,
-# 0009 and, in seccomp mode, 0010; the address of a relayed fault, 0011;
-# int $0x80, 0012; the faults of PTRACE_GETREGS and PTRACE_SETREGS, 0014;
-# the address of a call for seccomp and SIGSYS, 0015).
-L73_FIXED_CASES="values_the_host_refuses_give_eio
+# 0010 and, in seccomp mode, 0011; the address of a relayed fault, 0012;
+# int $0x80, 0013; the faults of PTRACE_GETREGS and PTRACE_SETREGS, 0015;
+# the address of a call for seccomp and SIGSYS, 0016, and its number in
+# the SIGSYS frame, 0009; PTRACE_SYSEMU for UML's processes, 0017).
+L73_PORTED_CASES="sysemu_reports_entry_and_skips_call
+sysemu_keeps_tracer_result
+sysemu_singlestep_reports_step_not_exit
+sysemu_entry_resumed_with_syscall_stops_at_exit
+values_the_host_refuses_give_eio
 seccomp_sees_the_address_of_the_call
 tracer_can_clear_eflags
 arch_prctl_acts_on_the_tracee
@@ -48,15 +53,9 @@ handler_starts_with_clear_flags_and_fault_address
 int80_is_i386_getpid_or_a_general_protection_fault
 getregs_setregs_report_faults_and_refused_values"
 # The cases that need what the 7.3 line does not have yet, and so fail in
-# ours-7.3 too: the PTRACE_VM tags and PTRACE_SYSEMU for UML's own
-# processes (7.3's arch_ptrace() refuses PTRACE_SYSEMU with EIO).  A case
-# of this list that passes in ours-7.3 fails the test, so that the list
-# shrinks as the port goes on.
-L73_NOT_YET="$PTRACE_VM_TAG_CASES
-sysemu_reports_entry_and_skips_call
-sysemu_keeps_tracer_result
-sysemu_singlestep_reports_step_not_exit
-sysemu_entry_resumed_with_syscall_stops_at_exit"
+# ours-7.3 too: the PTRACE_VM tags.  A case of this list that passes in
+# ours-7.3 fails the test, so that the list shrinks as the port goes on.
+L73_NOT_YET="$PTRACE_VM_TAG_CASES"
 
 # Both kernels name the Debian package and version they were built from,
 # and the guest runs the 7.3 kernel it was given.
@@ -84,12 +83,12 @@ mainline_guest_suite() {	# MODE
 	[ -n "$stock" ] || fail "no TAP results from stock 7.3 ($mode)"
 	while read -r name v_ours; do
 		v_stock=$(awk -v n="$name" '$1 == n { print $2 }' <<<"$stock")
-		if grep -qx "$name" <<<"$L73_FIXED_CASES"; then
-			[ "$v_ours" = ok ] || bads+="$name, a fix of patches-7.3, fails in ours-7.3 ($mode)"$'\n'
-			[ "$v_stock" = FAIL ] || bads+="$name passes on stock 7.3 ($mode): its fix is not needed there"$'\n'
+		if grep -qx "$name" <<<"$L73_PORTED_CASES"; then
+			[ "$v_ours" = ok ] || bads+="$name, a case of patches-7.3, fails in ours-7.3 ($mode)"$'\n'
+			[ "$v_stock" = FAIL ] || bads+="$name passes on stock 7.3 ($mode): its patch is not needed there"$'\n'
 		elif grep -qx "$name" <<<"$L73_NOT_YET"; then
 			[ "$v_ours" != ok ] || bads+="$name passes in ours-7.3 ($mode): take it off L73_NOT_YET"$'\n'
-			echo "skip ours-7.3-$mode/$name (not on the 7.3 line yet: the tags, PTRACE_SYSEMU)" >>"$SYSPTVM_SUBRESULTS"
+			echo "skip ours-7.3-$mode/$name (not on the 7.3 line yet: the tags)" >>"$SYSPTVM_SUBRESULTS"
 			continue
 		else
 			[ "$v_ours" = ok ] || bads+="$name fails in ours-7.3 ($mode) (stock 7.3: ${v_stock:-none})"$'\n'
@@ -98,8 +97,8 @@ mainline_guest_suite() {	# MODE
 	done <<<"$ours"
 	while read -r name; do
 		[ -z "$name" ] || grep -q "^$name " <<<"$ours" ||
-			bads+="$name, a fix of patches-7.3, did not run in ours-7.3 ($mode)"$'\n'
-	done <<<"$L73_FIXED_CASES"
+			bads+="$name, a case of patches-7.3, did not run in ours-7.3 ($mode)"$'\n'
+	done <<<"$L73_PORTED_CASES"
 	[ -z "$bads" ] || fail "ptrace_vm_test on 7.3 ($mode): $bads"
 }
 test_mainline_guest_suite_ptrace_mode() {
@@ -136,7 +135,7 @@ test_mainline_fuzz_seccomp_mode() {
 
 # A 7.3 UML in seccomp mode nested in ours (6.12, nested-sysptvm): the
 # stub's filter lets through only its own page's calls, so it needs the
-# outer UML to give seccomp the address of each call (0039).  Without it
+# outer UML to give seccomp the address of each call (0039 of 6.12).  Without it
 # the inner UML hung after "Run ... as init process".  Both 7.3 kernels,
 # from build/7.3 shared into the guest.
 mainline_nested_in_ours() {	# KERNEL-NAME MODE
@@ -156,4 +155,47 @@ test_mainline_ours_seccomp_nested_in_ours() {
 }
 test_mainline_ours_ptrace_nested_in_ours() {
 	mainline_nested_in_ours linux ptrace
+}
+
+# Nested in ours-7.3 in its ptrace mode (the outer runs its processes with
+# PTRACE_SYSEMU on this machine; the inner ones ask the outer for
+# PTRACE_SYSEMU, 0017, or for seccomp with the calls' address and a
+# rolled-back number, 0016 and 0009):
+# ours-7.3 and stock 7.3 in both of their modes, and our and stock 6.12
+# UML, from the image.  Stock 7.3 as the outer fails the nested ptrace
+# mode ("Checking syscall emulation for ptrace": EIO), which
+# test_mainline_stock_73_refuses_sysemu_to_a_nested_uml shows (0017).
+mainline_nested_in_ours_73() {	# INNER-PATH MODE WHAT
+	local out args
+	args=$(l73_mode_args "$2")
+	out=$(run_in nested-in-stock --kernel "$TOP/$L73_OURS" --timeout 240 -m 1G -M 384M \
+		-s "$TOP/build/7.3:/mnt/l73" -K "$1" ${args:+-a "$args"} -v -- 'echo inner-ok; uname -r' 2>&1) || true
+	echo "$out"
+	assert_contains "$out" "inner-ok" "the command's output from $3 ($2) nested in ours-7.3"
+}
+test_mainline_in_ours_73_ours_73_ptrace() {
+	mainline_nested_in_ours_73 /mnt/l73/linux ptrace ours-7.3
+}
+test_mainline_in_ours_73_ours_73_seccomp() {
+	mainline_nested_in_ours_73 /mnt/l73/linux seccomp ours-7.3
+}
+test_mainline_in_ours_73_stock_73_ptrace() {
+	mainline_nested_in_ours_73 /mnt/l73/linux-stock ptrace "stock 7.3"
+}
+test_mainline_in_ours_73_stock_73_seccomp() {
+	mainline_nested_in_ours_73 /mnt/l73/linux-stock seccomp "stock 7.3"
+}
+test_mainline_in_ours_73_ours_612() {
+	mainline_nested_in_ours_73 /usr/local/bin/linux ptrace "ours 6.12"
+}
+test_mainline_in_ours_73_stock_612() {
+	mainline_nested_in_ours_73 /usr/local/bin/linux-stock ptrace "stock 6.12"
+}
+test_mainline_stock_73_refuses_sysemu_to_a_nested_uml() {
+	local out
+	out=$(run_in nested-in-stock --kernel "$TOP/$L73_STOCK" --timeout 240 -m 1G -M 384M \
+		-s "$TOP/build/7.3:/mnt/l73" -K /mnt/l73/linux-stock -v -- 'echo inner-ok' 2>&1) || true
+	echo "$out"
+	assert_not_contains "$out" "inner-ok" "stock 7.3 in its ptrace mode nested in stock 7.3 (the case that shows 0017 is needed)"
+	assert_contains "$out" "Checking syscall emulation for ptrace" "the inner probe"
 }

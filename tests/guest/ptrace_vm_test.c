@@ -1316,17 +1316,20 @@ asm(".pushsection .text\n"
 #define SITE_ERRNO 77
 static volatile unsigned long sigsys_call_addr;
 
+static volatile unsigned long sigsys_rax;
+
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
-	(void)uc;
 	sigsys_call_addr = (unsigned long)si->si_call_addr;
+	sigsys_rax = ((ucontext_t *)uc)->uc_mcontext.gregs[REG_RAX];
 }
 
 /*
  * Not a PTRACE_VM rule either: a seccomp filter sees the address of the
  * call in seccomp_data.instruction_pointer, and SIGSYS gives it in
- * si_call_addr, as on x86.  UML gave the kernel's own address of the
+ * si_call_addr, as on x86; the trapped call is rolled back, so that the
+ * SIGSYS frame has its number in rax, as on x86.  UML gave the kernel's own address of the
  * task's last switch, so a filter that lets through the calls of one
  * page (UML's seccomp mode does that for its stub) refused them all, and
  * a UML in seccomp mode could not run inside UML.  The child exits with
@@ -1378,6 +1381,9 @@ TEST_F_TIMEOUT(ptrace_vm, seccomp_sees_the_address_of_the_call, TIMEOUT)
 		site_getppid(1);
 		if (sigsys_call_addr != site)
 			_exit(3);
+		/* The call was rolled back: its number is in the frame's rax. */
+		if (sigsys_rax != SYS_getppid)
+			_exit(4);
 		_exit(0);
 	}
 	self->other[0] = pid;
@@ -1396,6 +1402,10 @@ TEST_F_TIMEOUT(ptrace_vm, seccomp_sees_the_address_of_the_call, TIMEOUT)
 	}
 	EXPECT_NE(3, WEXITSTATUS(status)) {
 		TH_LOG("SIGSYS did not give the address of the call in si_call_addr");
+	}
+	EXPECT_NE(4, WEXITSTATUS(status)) {
+		TH_LOG("the SIGSYS frame's rax is not the call's number (%lu): the call was not rolled back",
+		       (unsigned long)SYS_getppid);
 	}
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
