@@ -103,6 +103,9 @@ help:
 	@echo '                  alone, against 7.3, with their own cover letter, to post first'
 	@echo '  make check-series-fixes  every step of them built, checkpatch on each'
 	@echo '  make series-7.3, check-series-7.3  the same for the whole 7.3 series'
+	@echo '  make host-kernel-7.3, host-kernel-stock-7.3  build/7.3/bzImage(-stock): the'
+	@echo '                  native 7.3 kernels, with the tags and without, for qemu'
+	@echo '  make check-7.3  the 7.3 tests that do not fit into make check (tests/check-7.3/)'
 	@echo '  make check-i386 a 32-bit UML (SUBARCH=i386) with the series, and the FP state'
 	@echo '                  its tracers and signal handlers see, against the same program'
 	@echo '                  natively, both on a stock bzImage with IA32 emulation under qemu'
@@ -131,19 +134,31 @@ $(B)/linux-stock: $(STOCK_INPUTS) $(KERNEL_SCRIPTS) $(KERNEL_SOURCE) | deps
 L73 := $(B)/7.3
 OUR_INPUTS_73 := patches-7.3/series patches-7.3/files $(wildcard patches-7.3/*.patch) \
 	$(shell find arch-um os-Linux -type f)
-STOCK_INPUTS_73 := arch-um/sysptvm.config patches-7.3/series $(wildcard patches-7.3/*.patch)
-.PHONY: kernel-7.3 stock-7.3 source-7.3
+STOCK_INPUTS_73 := arch-um/sysptvm.config arch-um/sysptvm-7.3.config patches-7.3/series \
+	$(wildcard patches-7.3/*.patch)
+.PHONY: kernel-7.3 stock-7.3 source-7.3 host-kernel-7.3 host-kernel-stock-7.3 check-7.3
 kernel-7.3: $(L73)/linux
 stock-7.3: $(L73)/linux-stock
 source-7.3: $(L73)/source
 $(L73)/source: FORCE | deps
 	@mkdir -p $(@D)
-	@v=$$(SYSPTVM_KERNEL_LINE=7.3 bash -c '. scripts/lib.sh && line_source_fetch && echo "$$LINUX_SOURCE_PKG $$LINE_SOURCE_VERSION"') || exit 1; \
+	@v=$$(SYSPTVM_KERNEL_LINE=7.3 bash -c '. scripts/lib.sh && v=$$(linux_source_debian_version) && echo "$$LINUX_SOURCE_PKG $$v"') || exit 1; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
 $(L73)/linux: $(OUR_INPUTS_73) $(KERNEL_SCRIPTS) $(L73)/source | deps
 	@SYSPTVM_KERNEL_LINE=7.3 scripts/kernel.sh ours $@
 $(L73)/linux-stock: $(STOCK_INPUTS_73) $(KERNEL_SCRIPTS) $(L73)/source | deps
 	@SYSPTVM_KERNEL_LINE=7.3 scripts/kernel.sh stock $@
+# The native 7.3 kernels, from the trees of the two UMLs: the tags
+# natively (ours), and upstream as Debian ships it (stock).
+host-kernel-7.3: $(L73)/bzImage
+host-kernel-stock-7.3: $(L73)/bzImage-stock
+$(L73)/bzImage: $(L73)/linux $(HOST_INPUTS) | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/host-kernel.sh ours $@
+$(L73)/bzImage-stock: $(L73)/linux-stock $(HOST_INPUTS) | deps
+	@SYSPTVM_KERNEL_LINE=7.3 scripts/host-kernel.sh stock $@
+# The 7.3 tests that do not fit into make check's time (tests/check-7.3/).
+check-7.3: all $(HOST_CHECK_INPUTS) $(L73)/linux $(L73)/linux-stock $(L73)/bzImage $(L73)/bzImage-stock
+	@tests/run --set check-7.3
 
 $(B)/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | $(B)/kselftest
 	@mkdir -p $(@D)

@@ -21,25 +21,25 @@
 #include <linux/sched/signal.h>
 #include "ptrace_vm.h"
 
-int ptrace_vm_syscall_entry(struct pt_regs *regs)
+/* At every system call entry: the exit decision of the last one is not ours. */
+void ptrace_vm_syscall_begin(void)
 {
-	bool emulated = test_thread_flag(TIF_SYSCALL_EMU);
-	unsigned int tag;
-
 	clear_thread_flag(TIF_SYSCALL_SKIPEXIT);
-	if (!emulated && !test_thread_flag(TIF_SYSCALL_TRACE))
-		return 0;
+}
 
-	/* Nonzero: we were killed while stopped; do not run the call. */
-	if (ptrace_report_syscall_entry(regs)) {
-		set_thread_flag(TIF_SYSCALL_SKIPEXIT);
-		return 1;
-	}
+/*
+ * Called after the syscall-entry report, with what the report said (false:
+ * we were killed while stopped) and whether the call is emulated, as the
+ * request that resumed us into it said.  Returns nonzero when the call must
+ * not be run.
+ */
+int ptrace_vm_syscall_entry(bool permit, bool emulated)
+{
+	unsigned int tag = current->ptrace & PT_SYSCALL_TAG_MASK;
 
-	tag = current->ptrace & PT_SYSCALL_TAG_MASK;
-	if (tag == PT_SYSCALL_SKIPCALL || tag == PT_SYSCALL_SKIPEXIT)
+	if (!permit || tag == PT_SYSCALL_SKIPCALL || tag == PT_SYSCALL_SKIPEXIT)
 		set_thread_flag(TIF_SYSCALL_SKIPEXIT);
-	return emulated || tag == PT_SYSCALL_SKIPCALL;
+	return !permit || emulated || tag == PT_SYSCALL_SKIPCALL;
 }
 
 static void send_sigtrap(struct uml_pt_regs *regs)

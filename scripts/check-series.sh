@@ -37,6 +37,7 @@ report=$out_dir/series${fixes:+-fixes}-check.txt
 exceptions=$PATCH_DIR/checkpatch-exceptions
 [ -e "$exceptions" ] || exceptions=/dev/null
 logs=$SYSPTVM_CACHE/series$LINE_SUFFIX
+mapfile -t fragments < <(uml_config_fragments)
 
 "$SYSPTVM_TOP/scripts/series.sh" "${fixes[@]}" -o "$series_dir"
 repo=$("$SYSPTVM_TOP/scripts/series.sh" --tree)
@@ -57,7 +58,7 @@ step_build() {	# LOG O ARCH [SUBARCH]
 	local log=$1
 	kbuild_target "series step $i" "$repo" "${@:2}"
 	if [ "$3" = um ]; then
-		kbuild_config x86_64_defconfig --fragment "$SYSPTVM_TOP/arch-um/sysptvm.config"
+		kbuild_config x86_64_defconfig "${fragments[@]}"
 		kbuild_make "$log" all
 	else
 		kbuild_config tinyconfig --fragment "$SYSPTVM_TOP/host/x86_64.config"

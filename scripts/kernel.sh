@@ -36,7 +36,7 @@ variant=$1
 output=$2
 case "$variant" in ours|stock) ;; *) usage ;; esac
 
-fragment="$SYSPTVM_TOP/arch-um/sysptvm.config"
+mapfile -t fragments < <(uml_config_fragments)
 tree=$(variant_tree "$variant")
 kbuild_target "$variant" "$tree" _build um x86_64
 pristine=$(checked_pristine_tree)
@@ -158,7 +158,7 @@ sync_tree() {
 make_stage
 sync_tree
 
-kbuild_config x86_64_defconfig --fragment "$fragment" --localversion "$localversion"
+kbuild_config x86_64_defconfig "${fragments[@]}" --localversion "$localversion"
 
 if [ "$variant" = stock ]; then
 	say "$variant: version suffix $localversion (patches: ${patches//$'\n'/ })"
@@ -169,5 +169,6 @@ say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"
 kbuild_make "$log" all || exit 1
 
 kbuild_install linux "$output"
-echo "$LINUX_SOURCE_PKG $(cat "$SYSPTVM_CACHE/source-$SYSPTVM_KERNEL_LINE/used" 2>/dev/null || dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG")" >"$output.source"
+version=$(linux_source_debian_version) || exit 1
+echo "$LINUX_SOURCE_PKG $version" >"$output.source"
 say "$variant: built from $(cat "$output.source")"

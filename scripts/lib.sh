@@ -79,16 +79,32 @@ require_variant_tree() {	# VARIANT
 		die "no $1 kernel tree in $(variant_tree "$1"): build it first with 'make $([ "$1" = ours ] && echo kernel || echo stock)$LINE_SUFFIX'"
 }
 
-# The Debian version of the kernel source, usable in a path.
-linux_source_version() {
-	local v
+# The config fragments of the line's UML, ours and stock alike, as
+# kbuild_config options: the project's (arch-um/sysptvm.config), then the
+# line's own where it has one (arch-um/sysptvm-7.3.config).
+uml_config_fragments() {
+	local own="$SYSPTVM_TOP/arch-um/sysptvm$LINE_SUFFIX.config"
+	printf '%s\n' --fragment "$SYSPTVM_TOP/arch-um/sysptvm.config"
+	[ -z "$LINE_SUFFIX" ] || [ ! -e "$own" ] || printf '%s\n' --fragment "$own"
+}
+
+# The Debian version of the line's kernel source, as Debian spells it
+# (a line whose source is not installed fetches it: line_source_fetch).
+# The one place that knows where the version comes from: the build
+# records it (OUTPUT.source), make source-7.3 prints it.
+linux_source_debian_version() {
 	if [ -n "${LINE_FETCHES_SOURCE:-}" ]; then
-		line_source_fetch
-		v=$LINE_SOURCE_VERSION
+		line_source_fetch || return 1
+		printf '%s\n' "$LINE_SOURCE_VERSION"
 	else
-		v=$(dpkg-query -W -f='${Version}' "$LINUX_SOURCE_PKG" 2>/dev/null) ||
+		dpkg-query -W -f='${Version}\n' "$LINUX_SOURCE_PKG" 2>/dev/null ||
 			die "$LINUX_SOURCE_PKG is not installed: run 'make deps' (or: apt-get install $LINUX_SOURCE_PKG)"
 	fi
+}
+# The same, usable in a path.
+linux_source_version() {
+	local v
+	v=$(linux_source_debian_version) || exit 1
 	printf '%s\n' "${v//\~/_}"
 }
 

@@ -139,17 +139,9 @@ test_failed_quiet_boot_names_its_cause() {
 }
 
 # UML's console and serial line drivers claimed every boot parameter that
-# begins with "con" or "ssl" (patch 0032): printk's console_msg_format=
-# never took effect, and the quiet console above reads the levels it adds.
-kernel_takes_its_console_parameters() {	# KERNEL
-	local log
-	log=$("${BOOT[@]}" --timeout "$BOOT_TIMEOUT" --kernel "$1" --verbose --run true \
-		console_msg_format=syslog ssl-non-raw 2>&1 >/dev/null) ||
-		fail "boot of $1 with console_msg_format=syslog: $log"
-	assert_not_contains "$log" "Failed to set up console" "$1's boot log"
-	assert_not_contains "$log" "Failed to set up serial line" "$1's boot log"
-	assert_matches "$log" '^<[0-9]+>Linux version 6\.12' "$1's console lines (syslog format)"
-}
+# begins with "con" or "ssl" (patches/0038; the check is in tests/lib.sh):
+# printk's console_msg_format= never took effect, and the quiet console
+# above reads the levels it adds.
 test_kernel_takes_console_msg_format() {
 	kernel_takes_its_console_parameters build/linux
 	# Stock must fail the same check.

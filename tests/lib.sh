@@ -374,10 +374,11 @@ selftest_totals() {
 # same 6.12 source without our series.  They are cached outside the
 # checkout, by the kernel, the programs and what runs them, so a warm run
 # reuses them: a new kernel or program makes a new reference.
-selftest_reference() {
-	local dir key ref lock
+# KERNEL: another native kernel for the reference (build/7.3/bzImage-stock).
+selftest_reference() {	# [KERNEL]
+	local kernel=${1:-build/bzImage-stock} dir key ref lock
 	dir=$SYSPTVM_CACHE/selftest-reference
-	key=$( (echo "$SELFTEST_RUN"; cat build/bzImage-stock build/guest/bin/run-selftests scripts/qemu-host.sh scripts/run-in.sh host/init
+	key=$( (echo "$SELFTEST_RUN"; cat "$kernel" build/guest/bin/run-selftests scripts/qemu-host.sh scripts/run-in.sh host/init
 		cd "$SELFTEST_DIR" && while read -r p; do echo "$p"; cat "$p"; done <programs) |
 		sha256sum | cut -c1-16)
 	ref=$dir/$key.txt
@@ -388,14 +389,135 @@ selftest_reference() {
 		exec {lock}>>"$dir/$key.lock"
 		flock "$lock"
 		if [ ! -e "$ref" ]; then
-			{ run_in qemu-stock --share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" 2>&1 || true; } |
+			{ run_in qemu-stock --kernel "$kernel" --share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" 2>&1 || true; } |
 				tee "$dir/$key.log" | selftest_parse >"$ref.new"
 			[ "$(grep -c ' ok$' "$ref.new")" -gt 50 ] ||
-				fail "too few passing selftest cases natively on build/bzImage-stock: did they run? ($dir/$key.log)"
+				fail "too few passing selftest cases natively on $kernel: did they run? ($dir/$key.log)"
 			mv "$ref.new" "$ref"
 		fi
 		exec {lock}>&-
 	fi
 	echo "reference: $ref" >&2
 	cat "$ref"
+}
+
+# Shared by the suites of both kernel lines (pipeline.sh, console.sh,
+# modes.sh and mainline.sh).
+
+# Wait until the guest of boot.sh PID prints guest-up into FILE, not for a
+# time: fails when boot.sh ends first or after 60 s.
+wait_for_guest_up() {	# FILE PID
+	for _ in $(seq 600); do
+		grep -q guest-up "$1" && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q guest-up "$1"
+}
+
+# A UML that halts is back on the host's stack, where no interrupt handler
+# may run (current_thread_info() comes from the stack pointer).  A timer or
+# I/O signal that a busy host delivers while the UML powers off must not
+# crash it: here they come without pause from the moment the guest is up
+# until the UML has exited, in three boots (one boot of stock UML in six
+# missed the window).  Unfixed, the UML died of SIGABRT after
+# "reboot: Power down" (its panic no longer reached a console).
+signals_at_poweroff() {	# ROUND [KERNEL [BOOT-ARGS...]]
+	local round=$1 kernel=${2:-} dir pid uml rc=0 sent
+	shift $(($# < 2 ? $# : 2))
+	dir=$(tmpdir)
+	SYSPTVM_UMID_PREFIX=sigoff "${BOOT[@]}" -v --timeout "$BOOT_TIMEOUT" ${kernel:+--kernel "$kernel"} \
+		--run 'echo guest-up; sleep 1' "$@" >"$dir/out" 2>"$dir/err" &
+	pid=$!
+	wait_for_guest_up "$dir/out" "$pid" ||
+		fail "round $round: the guest did not run the command: $(tail -n 20 "$dir/err")"
+	# The UML's main process: the oldest with its umid (the guest's host
+	# processes are its children).
+	uml=$(pgrep -o -f -- "umid=sigoff-$pid-") || fail "round $round: no UML process of boot.sh (pid $pid)"
+	(
+		n=0
+		while kill -ALRM "$uml" 2>/dev/null && kill -IO "$uml" 2>/dev/null; do
+			n=$((n + 2))
+		done
+		echo "$n" >"$dir/sent"
+	) &
+	wait "$pid" || rc=$?
+	wait
+	sent=$(cat "$dir/sent")
+	echo "round $round: $sent signals sent to UML pid $uml"
+	tail -n 3 "$dir/err"
+	[ "$sent" -ge 100 ] || fail "round $round: only $sent signals reached the UML; the test proves nothing"
+	assert_eq 0 "$rc" "round $round: boot.sh's status (the command's)"
+	assert_contains "$(cat "$dir/err")" "reboot: Power down" "round $round: the console"
+	assert_not_contains "$(cat "$dir/err")" "the UML exited with status" \
+		"round $round: boot.sh's report on the UML after signals at poweroff"
+	rm -rf "$dir"
+}
+
+# The console and serial line drivers claimed every boot parameter that
+# begins with "con" or "ssl" (patches/0038): printk's console_msg_format=
+# never took effect.  KERNEL's version begins with VERSION (a regular
+# expression).
+kernel_takes_its_console_parameters() {	# KERNEL [VERSION [BOOT-ARGS...]]
+	local kernel=$1 version=${2:-6\.12} log
+	shift $(($# < 2 ? $# : 2))
+	log=$("${BOOT[@]}" --timeout "$BOOT_TIMEOUT" --kernel "$kernel" --verbose --run true \
+		console_msg_format=syslog ssl-non-raw "$@" 2>&1 >/dev/null) ||
+		fail "boot of $kernel with console_msg_format=syslog: $log"
+	assert_not_contains "$log" "Failed to set up console" "$kernel's boot log"
+	assert_not_contains "$log" "Failed to set up serial line" "$kernel's boot log"
+	assert_matches "$log" "^<[0-9]+>Linux version $version" "$kernel's console lines (syslog format)"
+}
+# A loop that never leaves user mode, timed by bash: "USER SYS" seconds.
+# shellcheck disable=SC2016,SC2034 # expanded by the guest's bash; used by the suites
+USER_LOOP='TIMEFORMAT="%U %S"; { time (i=0; while [ $i -lt 300000 ]; do i=$((i + 1)); done); } 2>&1 | tail -n 1'
+
+# USER_LOOP's output (OUTPUT) on WHAT: with FIXED 1 (a kernel with the fix
+# of patches/0036), its time is user time; with 0 (stock), all of it is
+# system time, which shows the check can fail.
+assert_user_time_of_the_loop() {	# OUTPUT WHAT FIXED
+	local user sys
+	read -r user sys <<<"$(tail -n 1 <<<"$1")"
+	echo "$2: user $user s, sys $sys s"
+	[[ "$user $sys" =~ ^[0-9.]+\ [0-9.]+$ ]] || fail "$2: no 'user sys' times from bash: $1"
+	if [ "$3" = 0 ]; then
+		awk -v u="$user" 'BEGIN { exit !(u < 0.05) }' ||
+			fail "$2 counted $user s of user time: the check cannot tell"
+	else
+		awk -v u="$user" -v s="$sys" 'BEGIN { exit !(u >= 0.2 && u > 2 * s) }' ||
+			fail "$2: a user-mode loop got $user s of user time and $sys s of system time"
+	fi
+}
+
+# The selftests' verdicts on a native kernel with our series (OURS) and
+# without (STOCK), case by case: one subresult NAME/CASE each, and one for
+# the number of cases.
+native_selftests_same() {	# NAME OURS STOCK
+	local name verdict theirs
+	[ "$(wc -l <<<"$2")" = "$(wc -l <<<"$3")" ] ||
+		echo "FAIL $1/case-count ($(wc -l <<<"$2") with our series, $(wc -l <<<"$3") on stock)" >>"$SYSPTVM_SUBRESULTS"
+	while read -r name verdict; do
+		theirs=$(awk -v n="$name" '$1 == n { print $2; exit }' <<<"$3")
+		if [ "$verdict" = "$theirs" ]; then
+			echo "ok $1/$name ($verdict on both)"
+		else
+			echo "FAIL $1/$name ($verdict with our series, ${theirs:-absent} on stock)"
+		fi
+	done <<<"$2" >>"$SYSPTVM_SUBRESULTS"
+}
+
+# On a native kernel without PTRACE_VM only the tag cases of
+# ptrace_vm_test fail (PTRACE_VM_TAG_CASES): SYSEMU and the rest are
+# native there.  OUTPUT is its TAP.
+assert_only_the_tag_cases_fail() {	# OUTPUT WHAT
+	local failed name
+	failed=$(tap_failed <<<"$1")
+	grep -q '^ok ' <<<"$1" || fail "no passing case on $2: did it run?"
+	for name in $PTRACE_VM_TAG_CASES; do
+		grep -qx "$name" <<<"$failed" || fail "$name should fail on $2, but did not"
+	done
+	for name in $failed; do
+		grep -qx "$name" <<<"$PTRACE_VM_TAG_CASES" ||
+			fail "$name fails on $2, where it needs no PTRACE_VM"
+	done
 }

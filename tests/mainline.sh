@@ -13,6 +13,9 @@ l73_mode_args() {	# MODE
 	case "$1" in
 	ptrace) echo '' ;;
 	seccomp) echo 'seccomp=on' ;;
+	# SMP, which 7.3 allows in its seccomp mode only (CONFIG_SMP:
+	# arch-um/sysptvm-7.3.config).
+	smp) echo 'seccomp=on ncpus=2' ;;
 	*) fail "no 7.3 mode '$1'" ;;
 	esac
 }
@@ -22,11 +25,7 @@ l73_run() {	# KERNEL MODE CMD
 	local args
 	args=$(l73_mode_args "$2")
 	[ -x "$1" ] || fail "no $1: build it with 'make kernel-7.3 stock-7.3'"
-	if [ -n "$args" ]; then
-		run_in uml --kernel "$1" -a "$args" -- "$3"
-	else
-		run_in uml --kernel "$1" -- "$3"
-	fi
+	run_in uml --kernel "$1" ${args:+-a "$args"} -- "$3"
 }
 
 # The cases of tests/guest/ptrace_vm_test.c whose patch patches-7.3/ has:
@@ -37,8 +36,10 @@ l73_run() {	# KERNEL MODE CMD
 # 0010 and, in seccomp mode, 0011; the address of a relayed fault, 0012;
 # int $0x80, 0013; the faults of PTRACE_GETREGS and PTRACE_SETREGS, 0015;
 # the address of a call for seccomp and SIGSYS, 0016, and its number in
-# the SIGSYS frame, 0009; PTRACE_SYSEMU for UML's processes, 0017).
-L73_PORTED_CASES="sysemu_reports_entry_and_skips_call
+# the SIGSYS frame, 0009; PTRACE_SYSEMU for UML's processes, 0017; the
+# PTRACE_VM tags, 0018-0020).
+L73_PORTED_CASES="$PTRACE_VM_TAG_CASES
+sysemu_reports_entry_and_skips_call
 sysemu_keeps_tracer_result
 sysemu_singlestep_reports_step_not_exit
 sysemu_entry_resumed_with_syscall_stops_at_exit
@@ -53,9 +54,10 @@ handler_starts_with_clear_flags_and_fault_address
 int80_is_i386_getpid_or_a_general_protection_fault
 getregs_setregs_report_faults_and_refused_values"
 # The cases that need what the 7.3 line does not have yet, and so fail in
-# ours-7.3 too: the PTRACE_VM tags.  A case of this list that passes in
-# ours-7.3 fails the test, so that the list shrinks as the port goes on.
-L73_NOT_YET="$PTRACE_VM_TAG_CASES"
+# ours-7.3 too (none today; the tags were the last).  A case of this list
+# that passes in ours-7.3 fails the test, so that the list shrinks as the
+# port goes on.
+L73_NOT_YET=""
 
 # Both kernels name the Debian package and version they were built from,
 # and the guest runs the 7.3 kernel it was given.
@@ -88,7 +90,7 @@ mainline_guest_suite() {	# MODE
 			[ "$v_stock" = FAIL ] || bads+="$name passes on stock 7.3 ($mode): its patch is not needed there"$'\n'
 		elif grep -qx "$name" <<<"$L73_NOT_YET"; then
 			[ "$v_ours" != ok ] || bads+="$name passes in ours-7.3 ($mode): take it off L73_NOT_YET"$'\n'
-			echo "skip ours-7.3-$mode/$name (not on the 7.3 line yet: the tags)" >>"$SYSPTVM_SUBRESULTS"
+			echo "skip ours-7.3-$mode/$name (not on the 7.3 line yet)" >>"$SYSPTVM_SUBRESULTS"
 			continue
 		else
 			[ "$v_ours" = ok ] || bads+="$name fails in ours-7.3 ($mode) (stock 7.3: ${v_stock:-none})"$'\n'
@@ -162,16 +164,17 @@ test_mainline_ours_ptrace_nested_in_ours() {
 # PTRACE_SYSEMU, 0017, or for seccomp with the calls' address and a
 # rolled-back number, 0016 and 0009):
 # ours-7.3 and stock 7.3 in both of their modes, and our and stock 6.12
-# UML, from the image.  Stock 7.3 as the outer fails the nested ptrace
+# UML, from the image (ours 6.12 in sysptvm mode: the outer has the tags).  Stock 7.3 as the outer fails the nested ptrace
 # mode ("Checking syscall emulation for ptrace": EIO), which
 # test_mainline_stock_73_refuses_sysemu_to_a_nested_uml shows (0017).
-mainline_nested_in_ours_73() {	# INNER-PATH MODE WHAT
+mainline_nested_in_ours_73() {	# INNER-PATH MODE WHAT [BOOT-LINE]
 	local out args
 	args=$(l73_mode_args "$2")
 	out=$(run_in nested-in-stock --kernel "$TOP/$L73_OURS" --timeout 240 -m 1G -M 384M \
 		-s "$TOP/build/7.3:/mnt/l73" -K "$1" ${args:+-a "$args"} -v -- 'echo inner-ok; uname -r' 2>&1) || true
 	echo "$out"
 	assert_contains "$out" "inner-ok" "the command's output from $3 ($2) nested in ours-7.3"
+	[ -z "${4:-}" ] || assert_contains "$out" "$4" "the mode $3 chose nested in ours-7.3"
 }
 test_mainline_in_ours_73_ours_73_ptrace() {
 	mainline_nested_in_ours_73 /mnt/l73/linux ptrace ours-7.3
@@ -185,8 +188,10 @@ test_mainline_in_ours_73_stock_73_ptrace() {
 test_mainline_in_ours_73_stock_73_seccomp() {
 	mainline_nested_in_ours_73 /mnt/l73/linux-stock seccomp "stock 7.3"
 }
+# Ours 6.12 finds the tags on ours-7.3 (0018-0020) and takes sysptvm mode.
 test_mainline_in_ours_73_ours_612() {
-	mainline_nested_in_ours_73 /usr/local/bin/linux ptrace "ours 6.12"
+	mainline_nested_in_ours_73 /usr/local/bin/linux ptrace "ours 6.12" \
+		"$SYSPTVM_LINE (the host supports the PTRACE_VM tags)"
 }
 test_mainline_in_ours_73_stock_612() {
 	mainline_nested_in_ours_73 /usr/local/bin/linux-stock ptrace "stock 6.12"
@@ -198,4 +203,144 @@ test_mainline_stock_73_refuses_sysemu_to_a_nested_uml() {
 	echo "$out"
 	assert_not_contains "$out" "inner-ok" "stock 7.3 in its ptrace mode nested in stock 7.3 (the case that shows 0017 is needed)"
 	assert_contains "$out" "Checking syscall emulation for ptrace" "the inner probe"
+}
+
+# The fixes 0017-0019 of patches-7.3 (6.12's 0038, 0032, 0036), each shown
+# in both modes, ours-7.3 against stock 7.3.
+# 0017: the console driver took printk's console_msg_format= (stock:
+# "Failed to set up console ... "sole_msg_format=syslog"").
+test_mainline_console_parameters() {
+	local mode args
+	for mode in ptrace seccomp; do
+		args=$(l73_mode_args "$mode")
+		# shellcheck disable=SC2086 # no word for the ptrace mode
+		kernel_takes_its_console_parameters "$L73_OURS" '7\.3' $args
+		# shellcheck disable=SC2086
+		if (kernel_takes_its_console_parameters "$L73_STOCK" '7\.3' $args) >/dev/null 2>&1; then
+			fail "stock 7.3 ($mode) took console_msg_format=: the check cannot tell the bug"
+		fi
+	done
+}
+# 0018: a process that runs into int3 gets SIGTRAP from the host with
+# SI_KERNEL; stock prints "Attempted to relay unknown signal" each time.
+test_mainline_int3_is_relayed_without_a_message() {
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	local mode out cmd='fp_target; echo "relay-messages=$(dmesg | grep -c "Attempted to relay unknown signal")"'
+	for mode in ptrace seccomp; do
+		out=$(l73_run "$L73_OURS" "$mode" "$cmd" 2>&1) || true
+		echo "== ours-7.3 ($mode)"; echo "$out"
+		assert_contains "$out" "relay-messages=0" "the log of ours-7.3 ($mode) after an int3"
+		out=$(l73_run "$L73_STOCK" "$mode" "$cmd" 2>&1) || true
+		echo "== stock 7.3 ($mode)"; echo "$out"
+		assert_contains "$out" "relay-messages=1" "the log of stock 7.3 ($mode) after an int3 (the case that shows 0018 is needed)"
+	done
+}
+# 0019: a loop in user mode gets user time (USER_LOOP in tests/lib.sh);
+# stock 7.3 counts every tick as system time.
+test_mainline_user_time_is_counted_as_user_time() {
+	local mode kernel out
+	for mode in ptrace seccomp; do
+		for kernel in "$L73_OURS" "$L73_STOCK"; do
+			out=$(l73_run "$kernel" "$mode" "$USER_LOOP")
+			if [ "$kernel" = "$L73_STOCK" ]; then
+				assert_user_time_of_the_loop "$out" "stock 7.3 ($mode)" 0
+			else
+				assert_user_time_of_the_loop "$out" "ours-7.3 ($mode)" 1
+			fi
+		done
+	done
+}
+
+# 6.12's 0007 (no interrupt handler after a halt) is not on the 7.3 line:
+# its test, timer and I/O signals sent to the UML without pause until it
+# has exited, passes on stock 7.3 in both modes.  Both kernels run it here,
+# so that the line learns if that changes.
+test_mainline_poweroff_survives_timer_and_io_signals() {
+	local mode args
+	for mode in ptrace seccomp; do
+		args=$(l73_mode_args "$mode")
+		# shellcheck disable=SC2086 # no word for the ptrace mode
+		signals_at_poweroff "ours-7.3 $mode" "$L73_OURS" $args
+		# shellcheck disable=SC2086
+		signals_at_poweroff "stock 7.3 $mode" "$L73_STOCK" $args
+	done
+}
+
+# The guest suite in ours-7.3, in its ptrace mode and with 2 CPUs (with
+# seccomp=on and one CPU in make check-7.3): ptrace_vm_test (every case,
+# the tags' included), a workload, gdb's stepi and single steps over popf
+# (IN_MODE_CHECKS), the FP state in signal frames, for tracers and across
+# threads (FP_EVERY_MODE_CHECKS), PTRACE_GET_SYSCALL_INFO at every kind of
+# stop, and strace (STRACE_CHECKS): tests/lib.sh, as the 6.12 suites run
+# them.
+MAINLINE_GUEST_CHECKS="nproc | sed 's/^/cpus: /'; $IN_MODE_CHECKS; $FP_EVERY_MODE_CHECKS
+syscall_info_test; $STRACE_CHECKS"
+# What ours-7.3 does not pass yet, and stock 7.3 fails too: MODES ITEM WHY
+# (MODES: both, ptrace, or seccomp, which SMP is too; ITEM: fp:CASE of
+# fp_state_test, popf_step_test, gdb-fpregs).  Each is counted as skipped;
+# one that fails and is not listed fails the test, and so does one listed
+# that passes.
+L73_GUEST_NOT_YET="both fp:signal_on_a_stack_of_at_minsigstksz the FP state in signal frames (6.12's 0028, to port)
+both fp:xstate_regset_refuses_what_the_host_would the XSTATE regset (6.12's 0028, to port)
+both fp:sigreturn_without_fpstate_gives_init_state sigreturn's FP state (6.12's 0028, to port)
+ptrace fp:handler_changes_to_the_frame_are_restored the FP state in signal frames (6.12's 0028, to port)
+seccomp popf_step_test a tracer's single step over a popf that sets TF, in the seccomp mode (to find)
+seccomp gdb-fpregs gdb reads no AVX state in the seccomp mode (to find)"
+mainline_guest_checks() {	# MODE CPUS
+	local mode=$1 out failing notyet item
+	out=$(l73_run "$L73_OURS" "$mode" "$MAINLINE_GUEST_CHECKS" 2>&1) || true
+	echo "$out"
+	assert_matches "$out" "^cpus: $2\$" "the CPUs of ours-7.3 ($mode)"
+	assert_matches "$out" '^# Totals: pass:[1-9][0-9]* fail:0 ' "the guest suite in ours-7.3 ($mode)"
+	assert_contains "$out" "workload: ok" "the workload in ours-7.3 ($mode)"
+	assert_contains "$out" "gdb-stepi: ok" "gdb stepi over a syscall in ours-7.3 ($mode)"
+	assert_contains "$out" "fp_state_test status" "fp_state_test's run in ours-7.3 ($mode)"
+	assert_contains "$out" "fp_threads: ok" "fp_threads in ours-7.3 ($mode)"
+	assert_matches "$out" '^ok 1 global\.syscall_info_at_every_kind_of_stop$' "syscall_info_test in ours-7.3 ($mode)"
+	assert_strace_checks_pass "$out"
+	failing=$({
+		sed -n 's/^fp: not ok [0-9]* global\.\([a-z0-9_]*\).*/fp:\1/p' <<<"$out"
+		grep -q '^popf_step_test: ok' <<<"$out" || echo popf_step_test
+		grep -q '^gdb-fpregs: ok' <<<"$out" || echo gdb-fpregs
+	} | LC_ALL=C sort)
+	notyet=$(awk -v m="${mode/smp/seccomp}" '$1 == "both" || $1 == m { print $2 }' <<<"$L73_GUEST_NOT_YET" | LC_ALL=C sort)
+	while read -r item; do
+		[ -n "$item" ] || continue
+		echo "skip ours-7.3-$mode/$item (not on the 7.3 line yet: $(awk -v i="$item" '$2 == i { $1 = $2 = ""; sub(/^ */, ""); print; exit }' <<<"$L73_GUEST_NOT_YET"))" >>"$SYSPTVM_SUBRESULTS"
+	done < <(LC_ALL=C comm -12 <(printf '%s\n' "$failing") <(printf '%s\n' "$notyet"))
+	item=$(LC_ALL=C comm -23 <(printf '%s\n' "$failing") <(printf '%s\n' "$notyet") | grep . | tr '\n' ' ' || true)
+	[ -z "$item" ] || fail "in ours-7.3 ($mode), failing and not in L73_GUEST_NOT_YET: $item"
+	item=$(LC_ALL=C comm -13 <(printf '%s\n' "$failing") <(printf '%s\n' "$notyet") | grep . | tr '\n' ' ' || true)
+	[ -z "$item" ] || fail "in ours-7.3 ($mode), passing now: take it off L73_GUEST_NOT_YET: $item"
+	echo "ok ours-7.3-$mode/the-rest (the guest suite, workload, gdb stepi, the other FP cases, syscall info, strace)" >>"$SYSPTVM_SUBRESULTS"
+}
+# timeout: 400 s
+test_mainline_guest_checks_ptrace_mode() {
+	mainline_guest_checks ptrace 1
+}
+# timeout: 400 s
+test_mainline_guest_checks_smp() {
+	mainline_guest_checks smp 2
+}
+
+# Syscall user dispatch (0024-0025): the kernel's sud_test and get_set_sud
+# pass in ours-7.3 in both modes, and fail on stock 7.3, whose prctl and
+# ptrace requests answer -EINVAL.
+test_mainline_syscall_user_dispatch() {
+	local mode args kernel out verdicts progs="ptrace/get_set_sud syscall_user_dispatch/sud_test"
+	for mode in ptrace seccomp; do
+		args=$(l73_mode_args "$mode")
+		for kernel in "$L73_OURS" "$L73_STOCK"; do
+			out=$(run_in uml --kernel "$kernel" ${args:+-a "$args"} \
+				--share "$SELFTEST_DIR:/selftests" -- "run-selftests $progs" 2>&1) || true
+			verdicts=$(selftest_parse <<<"$out")
+			echo "== $kernel ($mode)"; echo "$verdicts"
+			grep -q '^sud_test/' <<<"$verdicts" || fail "no sud_test verdicts from $kernel ($mode): $out"
+			if [ "$kernel" = "$L73_OURS" ]; then
+				assert_not_contains "$verdicts" " FAIL" "the verdicts of ours-7.3 ($mode)"
+			else
+				assert_contains "$verdicts" " FAIL" "the verdicts of stock 7.3 ($mode) (the case that shows 0024-0025 are needed)"
+			fi
+		done
+	done
 }

@@ -97,6 +97,21 @@ test_partialvm_in_guest() {
 	pvm_compare_proot guest "$out" ptvm
 }
 
+# In ours-7.3 (issue 31): every tracer (0021-0023 give its processes the
+# tags) and proot; in its ptrace mode here, with seccomp=on in make
+# check-7.3.
+pvm_in_ours_73() {	# MODE BOOT-ARGS
+	local out
+	out=$(run_in uml --kernel build/7.3/linux ${2:+-a "$2"} -- \
+		"$(pvm_scenarios_cmd /usr/local/bin ptvm seccomp seccomp-all ptrace proot)" 2>&1) || true
+	pvm_report "ours-7.3-$1" "$out" ptvm seccomp seccomp-all ptrace
+	pvm_compare_proot "ours-7.3-$1" "$out" ptvm
+}
+# timeout: 600 s
+test_partialvm_in_ours_73_ptrace_mode() {
+	pvm_in_ours_73 ptrace ''
+}
+
 # On the host kernel under qemu (the tags natively), in the guests' image.
 # timeout: 900 s
 test_partialvm_on_qemu_host() {

@@ -251,17 +251,6 @@ test_two_boots_run_in_parallel() {
 	rm -rf "$dir"
 }
 
-# Wait until the guest of boot.sh PID prints guest-up into FILE, not for a
-# time: fails when boot.sh ends first or after 60 s.
-wait_for_guest_up() {	# FILE PID
-	for _ in $(seq 600); do
-		grep -q guest-up "$1" && return 0
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q guest-up "$1"
-}
-
 # Start a guest that sleeps, wait until its UML runs, then send boot.sh the
 # signal $1.  No host process of that UML may be left afterwards.  (Not for
 # SIGINT: a background job of a script starts with SIGINT ignored.)
@@ -291,43 +280,7 @@ interrupt_and_check() {	# SIGNAL
 }
 
 # A UML that halts is back on the host's stack, where no interrupt handler
-# may run (current_thread_info() comes from the stack pointer).  A timer or
-# I/O signal that a busy host delivers while the UML powers off must not
-# crash it: here they come without pause from the moment the guest is up
-# until the UML has exited, in three boots (one boot of stock UML in six
-# missed the window).  Unfixed, the UML died of SIGABRT after
-# "reboot: Power down" (its panic no longer reached a console).
-signals_at_poweroff() {	# ROUND
-	local dir pid uml rc=0 sent
-	dir=$(tmpdir)
-	SYSPTVM_UMID_PREFIX=sigoff "${BOOT[@]}" -v --timeout "$BOOT_TIMEOUT" \
-		--run 'echo guest-up; sleep 1' >"$dir/out" 2>"$dir/err" &
-	pid=$!
-	wait_for_guest_up "$dir/out" "$pid" ||
-		fail "round $1: the guest did not run the command: $(tail -n 20 "$dir/err")"
-	# The UML's main process: the oldest with its umid (the guest's host
-	# processes are its children).
-	uml=$(pgrep -o -f -- "umid=sigoff-$pid-") || fail "round $1: no UML process of boot.sh (pid $pid)"
-	(
-		n=0
-		while kill -ALRM "$uml" 2>/dev/null && kill -IO "$uml" 2>/dev/null; do
-			n=$((n + 2))
-		done
-		echo "$n" >"$dir/sent"
-	) &
-	wait "$pid" || rc=$?
-	wait
-	sent=$(cat "$dir/sent")
-	echo "round $1: $sent signals sent to UML pid $uml"
-	tail -n 3 "$dir/err"
-	[ "$sent" -ge 100 ] || fail "round $1: only $sent signals reached the UML; the test proves nothing"
-	assert_eq 0 "$rc" "round $1: boot.sh's status (the command's)"
-	assert_contains "$(cat "$dir/err")" "reboot: Power down" "round $1: the console"
-	assert_not_contains "$(cat "$dir/err")" "the UML exited with status" \
-		"round $1: boot.sh's report on the UML after signals at poweroff"
-	rm -rf "$dir"
-}
-
+# may run (signals_at_poweroff in tests/lib.sh; patches/0007).
 test_poweroff_survives_timer_and_io_signals() {
 	local round
 	for round in 1 2 3; do

@@ -28,19 +28,9 @@ test_uml_on_patched_kernel_switches_modes_under_load() {
 # and 0024, the ones a native kernel takes.
 # timeout: 900 s
 test_native_selftests_same_on_patched_and_stock() {
-	local ours stock name verdict theirs
+	local ours stock
 	stock=$(selftest_reference)
 	ours=$({ run_in qemu --share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" 2>&1 || true; } | selftest_parse)
 	echo "$ours"
-	[ "$(wc -l <<<"$ours")" = "$(wc -l <<<"$stock")" ] ||
-		echo "FAIL native-selftests/case-count ($(wc -l <<<"$ours") on build/bzImage, $(wc -l <<<"$stock") on stock)" >>"$SYSPTVM_SUBRESULTS"
-	# One case each: the same verdict on both kernels.
-	while read -r name verdict; do
-		theirs=$(awk -v n="$name" '$1 == n { print $2; exit }' <<<"$stock")
-		if [ "$verdict" = "$theirs" ]; then
-			echo "ok native-selftests/$name ($verdict on both)"
-		else
-			echo "FAIL native-selftests/$name ($verdict on build/bzImage, ${theirs:-absent} on stock)"
-		fi
-	done <<<"$ours" >>"$SYSPTVM_SUBRESULTS"
+	native_selftests_same native-selftests "$ours" "$stock"
 }
