@@ -37,7 +37,7 @@ l73_run() {	# KERNEL MODE CMD
 # int $0x80, 0013; the faults of PTRACE_GETREGS and PTRACE_SETREGS, 0015;
 # the address of a call for seccomp and SIGSYS, 0016, and its number in
 # the SIGSYS frame, 0009; PTRACE_SYSEMU for UML's processes, 0017; the
-# PTRACE_VM tags, 0018-0020).
+# PTRACE_VM tags, 0022-0024; gdb's AVX state in seccomp mode, 0020).
 L73_PORTED_CASES="$PTRACE_VM_TAG_CASES
 sysemu_reports_entry_and_skips_call
 sysemu_keeps_tracer_result
@@ -188,7 +188,7 @@ test_mainline_in_ours_73_stock_73_ptrace() {
 test_mainline_in_ours_73_stock_73_seccomp() {
 	mainline_nested_in_ours_73 /mnt/l73/linux-stock seccomp "stock 7.3"
 }
-# Ours 6.12 finds the tags on ours-7.3 (0018-0020) and takes sysptvm mode.
+# Ours 6.12 finds the tags on ours-7.3 (0022-0024) and takes sysptvm mode.
 test_mainline_in_ours_73_ours_612() {
 	mainline_nested_in_ours_73 /usr/local/bin/linux ptrace "ours 6.12" \
 		"$SYSPTVM_LINE (the host supports the PTRACE_VM tags)"
@@ -285,7 +285,7 @@ both fp:xstate_regset_refuses_what_the_host_would the XSTATE regset (6.12's 0028
 both fp:sigreturn_without_fpstate_gives_init_state sigreturn's FP state (6.12's 0028, to port)
 ptrace fp:handler_changes_to_the_frame_are_restored the FP state in signal frames (6.12's 0028, to port)
 seccomp popf_step_test a tracer's single step over a popf that sets TF, in the seccomp mode (to find)
-seccomp gdb-fpregs gdb reads no AVX state in the seccomp mode (to find)"
+"
 mainline_guest_checks() {	# MODE CPUS
 	local mode=$1 out failing notyet item
 	out=$(l73_run "$L73_OURS" "$mode" "$MAINLINE_GUEST_CHECKS" 2>&1) || true
@@ -323,7 +323,7 @@ test_mainline_guest_checks_smp() {
 	mainline_guest_checks smp 2
 }
 
-# Syscall user dispatch (0024-0025): the kernel's sud_test and get_set_sud
+# Syscall user dispatch (0025-0026): the kernel's sud_test and get_set_sud
 # pass in ours-7.3 in both modes, and fail on stock 7.3, whose prctl and
 # ptrace requests answer -EINVAL.
 test_mainline_syscall_user_dispatch() {
@@ -339,8 +339,22 @@ test_mainline_syscall_user_dispatch() {
 			if [ "$kernel" = "$L73_OURS" ]; then
 				assert_not_contains "$verdicts" " FAIL" "the verdicts of ours-7.3 ($mode)"
 			else
-				assert_contains "$verdicts" " FAIL" "the verdicts of stock 7.3 ($mode) (the case that shows 0024-0025 are needed)"
+				assert_contains "$verdicts" " FAIL" "the verdicts of stock 7.3 ($mode) (the case that shows 0025-0026 are needed)"
 			fi
 		done
 	done
+}
+
+# 0020: with seccomp=on, gdb reads the AVX registers of a process (the
+# XSTATE regset has XCR0 where the signal frame has its _fpx_sw_bytes);
+# on stock 7.3 it sees none ("ymm0 is ''").
+test_mainline_gdb_reads_avx_in_seccomp_mode() {
+	local out
+	out=$(l73_run "$L73_OURS" seccomp 'gdb-fpregs | tail -n 1' 2>&1) || true
+	echo "== ours-7.3"; echo "$out"
+	assert_contains "$out" "gdb-fpregs: ok" "gdb's AVX registers in ours-7.3 (seccomp)"
+	grep -q 'avx=1' <<<"$out" || skip "this CPU has no AVX: stock cannot be shown failing"
+	out=$(l73_run "$L73_STOCK" seccomp 'gdb-fpregs | tail -n 1' 2>&1) || true
+	echo "== stock 7.3"; echo "$out"
+	assert_contains "$out" "ymm0 is ''" "gdb's AVX registers on stock 7.3 (seccomp) (the case that shows 0020 is needed)"
 }

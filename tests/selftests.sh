@@ -11,6 +11,28 @@
 # nested UML sees it through its hostfs root.
 SELFTEST_EXPECTED=tests/selftests.expected
 
+# Listed lines "CASE HERE NATIVELY" on stdin whose CASE is a glob (a *):
+# each difference of DIFFS it matches, with the same verdicts; a glob that
+# matches none stays as it is, so that it fails as a listed difference
+# that did not occur.
+selftest_expand_globs() {	# DIFFS
+	local name o r n dn dr hit
+	while read -r name o r; do
+		case "$name" in
+		*'*'*)
+			hit=0
+			while read -r n dn dr; do
+				# shellcheck disable=SC2053 # a glob on purpose
+				[[ -n "$n" && "$n" == $name && "$dn" == "$o" && "$dr" == "$r" ]] || continue
+				echo "$n $dn $dr"
+				hit=1
+			done <<<"$1"
+			[ "$hit" = 1 ] || echo "$name $o $r"
+			;;
+		*) echo "$name $o $r" ;;
+		esac
+	done
+}
 # PLACE VERDICTS REFERENCE: one subresult per program, with its TAP totals
 # beside the reference's and the differences, then one per listed
 # difference that did not occur.
@@ -24,7 +46,8 @@ selftest_compare() {	# PLACE VERDICTS REFERENCE [RAW-OUTPUT]
 			for (n in r) if (!(n in seen)) print n, "-", r[n] }' \
 		<(printf '%s\n' "$ref") <(printf '%s\n' "$ours") | sort)
 	# The entries of this place: PLACE CASE OURS THEIRS REASON...
-	listed=$(awk -v p="$place" '!/^#/ && NF >= 5 && ($1 == p || $1 == "*") { print $2, $3, $4 }' "$SELFTEST_EXPECTED" | sort)
+	listed=$(awk -v p="$place" '!/^#/ && NF >= 5 && ($1 == p || $1 == "*") { print $2, $3, $4 }' "$SELFTEST_EXPECTED" |
+		selftest_expand_globs "$diffs" | sort)
 	echo "--- $place: differences from the reference (case, here, reference)"
 	printf '%s\n' "${diffs:-none}"
 	reftotals=$(selftest_totals <<<"$ref")
@@ -138,17 +161,20 @@ test_selftests_comparison_fails_on_stock() {
 test_selftest_comparison_rules() {
 	local dir ref ours raw
 	dir=$(tmpdir)
-	ref=$'p/a ok\np/b ok\np/c skip\np/exit-status ok'
-	ours=$'p/a ok\np/b FAIL\np/c ok\np/e ok\np/exit-status FAIL'
+	ref=$'p/a ok\np/b ok\np/c skip\np/g1 FAIL\np/g2 FAIL\np/exit-status ok'
+	ours=$'p/a ok\np/b FAIL\np/c ok\np/e ok\np/g1 ok\np/g2 ok\np/exit-status FAIL'
 	printf '%s\n' '# made up' 'here p/b FAIL ok a listed difference' 'here p/exit-status FAIL ok another' \
 		'here p/e ok - a listed case the reference does not have' \
-		'here p/d ok - a listed one that does not occur' >"$dir/expected"
+		'here p/d ok - a listed one that does not occur' \
+		'here p/g* ok FAIL a glob for two differences' \
+		'here p/z* ok FAIL a glob that matches none' >"$dir/expected"
 	raw=$'=== s/p\n# Totals: pass:2 fail:1 skip:0\n=== s/p exit 1\n=== s/q\n# Totals: pass:7\n=== s/q exit 0'
 	(SYSPTVM_SUBRESULTS=$dir/results SELFTEST_EXPECTED=$dir/expected selftest_compare here "$ours" "$ref" "$raw")
 	cat "$dir/results"
-	assert_matches "$(cat "$dir/results")" '^FAIL selftests/here/p \(pass 3 fail 1 skip 0; reference pass 2 fail 0 skip 1; its own Totals: pass:2 fail:1 skip:0; not in .*: p/c ok skip \)$' \
+	assert_matches "$(cat "$dir/results")" '^FAIL selftests/here/p \(pass 5 fail 1 skip 0; reference pass 2 fail 2 skip 1; its own Totals: pass:2 fail:1 skip:0; not in .*: p/c ok skip \)$' \
 		"the unlisted difference p/c, with the program's own count"
 	assert_matches "$(cat "$dir/results")" "^FAIL selftests/here/listed:p/d " "the listed difference that did not occur"
-	assert_eq 2 "$(wc -l <"$dir/results")" "the number of results"
+	assert_matches "$(cat "$dir/results")" "^FAIL selftests/here/listed:p/z\\* " "the listed glob that matched nothing"
+	assert_eq 3 "$(wc -l <"$dir/results")" "the number of results (p/g1 and p/g2 covered by their glob)"
 	rm -rf "$dir"
 }

@@ -35,16 +35,28 @@ test_partialvm_on_73_qemu_host() {
 	pvm_report qemu-7.3 "$out" ptvm
 }
 
-# The PTRACE_VM suite natively on 7.3 with the tags (0021-0022), and on
-# stock 7.3, where only the tag cases fail.
+# 7.3's own x86 entry code gives a call number it has no call for what a
+# tracer left in rax at the entry stop, where 6.12 and 6.18 give -ENOSYS
+# (do_syscall_64() no longer falls back to __x64_sys_ni_syscall() for a
+# number other than -1): natively on 7.3, with the tags and on stock, this
+# case of ptrace_vm_test fails.  Not ours to change in this part: UML
+# (patches-7.3/0007) gives -ENOSYS, as x86 did until 7.3.
+L73_NATIVE_DIFFERS="numbers_without_a_call_give_enosys"
+
+# The PTRACE_VM suite natively on 7.3 with the tags (0022-0023): every case
+# passes but L73_NATIVE_DIFFERS; on stock 7.3 the tag cases fail too.
 test_mainline_native_suite_on_73() {
-	local out rc=0
-	out=$(run_in qemu --kernel "$L73_BZIMAGE" -- ptrace_vm_test) || rc=$?
-	report_tap native-7.3 <<<"$out"
-	assert_eq 0 "$rc" "exit status of ptrace_vm_test on $L73_BZIMAGE"
+	local out failed
+	out=$(run_in qemu --kernel "$L73_BZIMAGE" -- ptrace_vm_test) || true
+	echo "$out"
+	tap_verdicts <<<"$out" | awk -v d=" $L73_NATIVE_DIFFERS " '
+		index(d, " " $1 " ") && $2 == "FAIL" { print "skip native-7.3/" $1 " (7.3 natively, stock too: no -ENOSYS)"; next }
+		{ print $2, "native-7.3/" $1 }' >>"$SYSPTVM_SUBRESULTS"
+	failed=$(tap_failed <<<"$out" | tr '\n' ' ')
+	assert_eq "$L73_NATIVE_DIFFERS " "$failed" "the cases that fail natively on $L73_BZIMAGE"
 	out=$(run_in qemu --kernel "$L73_BZIMAGE_STOCK" -- ptrace_vm_test) || true
 	echo "== stock 7.3"; echo "$out"
-	assert_only_the_tag_cases_fail "$out" "stock 7.3 natively"
+	assert_only_the_tag_cases_fail "$out" "stock 7.3 natively" "$L73_NATIVE_DIFFERS"
 }
 
 # The fuzzer natively on 7.3 with the tags, as root and as nobody: the
