@@ -169,6 +169,7 @@ say "$variant: building UML (this takes 6 to 9 minutes cold, seconds when warm)"
 kbuild_make "$log" all || exit 1
 
 kbuild_install linux "$output"
-version=$(linux_source_debian_version) || exit 1
-echo "$LINUX_SOURCE_PKG $version" >"$output.source"
+# The version the pristine tree was extracted from, as Debian spells it:
+# its directory has ~ as _, which no Debian version has.
+echo "$LINUX_SOURCE_PKG ${ver//_/\~}" >"$output.source"
 say "$variant: built from $(cat "$output.source")"

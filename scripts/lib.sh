@@ -90,8 +90,9 @@ uml_config_fragments() {
 
 # The Debian version of the line's kernel source, as Debian spells it
 # (a line whose source is not installed fetches it: line_source_fetch).
-# The one place that knows where the version comes from: the build
-# records it (OUTPUT.source), make source-7.3 prints it.
+# The one place that knows where the version comes from: the pristine
+# tree is named for it (kernel.sh records it beside each kernel from that
+# name), make source-7.3 prints it.
 linux_source_debian_version() {
 	if [ -n "${LINE_FETCHES_SOURCE:-}" ]; then
 		line_source_fetch || return 1
