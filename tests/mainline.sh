@@ -19,13 +19,13 @@ l73_mode_args() {	# MODE
 	*) fail "no 7.3 mode '$1'" ;;
 	esac
 }
-# CMD in a 7.3 UML (KERNEL) in MODE: run_in uml with the kernel and the
-# mode's boot argument.
-l73_run() {	# KERNEL MODE CMD
+# CMD in a 7.3 UML (KERNEL) in MODE: run_in uml with the kernel, the
+# mode's boot argument and OPTIONS of run_in.
+l73_run() {	# KERNEL MODE CMD [OPTIONS...]
 	local args
 	args=$(l73_mode_args "$2")
 	[ -x "$1" ] || fail "no $1: build it with 'make kernel-7.3 stock-7.3'"
-	run_in uml --kernel "$1" ${args:+-a "$args"} -- "$3"
+	run_in uml --kernel "$1" ${args:+-a "$args"} "${@:4}" -- "$3"
 }
 
 # The cases of tests/guest/ptrace_vm_test.c whose patch patches-7.3/ has:
@@ -327,12 +327,11 @@ test_mainline_guest_checks_smp() {
 # pass in ours-7.3 in both modes, and fail on stock 7.3, whose prctl and
 # ptrace requests answer -EINVAL.
 test_mainline_syscall_user_dispatch() {
-	local mode args kernel out verdicts progs="ptrace/get_set_sud syscall_user_dispatch/sud_test"
+	local mode kernel out verdicts progs="ptrace/get_set_sud syscall_user_dispatch/sud_test"
 	for mode in ptrace seccomp; do
-		args=$(l73_mode_args "$mode")
 		for kernel in "$L73_OURS" "$L73_STOCK"; do
-			out=$(run_in uml --kernel "$kernel" ${args:+-a "$args"} \
-				--share "$SELFTEST_DIR:/selftests" -- "run-selftests $progs" 2>&1) || true
+			out=$(l73_run "$kernel" "$mode" "run-selftests $progs" \
+				--share "$SELFTEST_DIR:/selftests" 2>&1) || true
 			verdicts=$(selftest_parse <<<"$out")
 			echo "== $kernel ($mode)"; echo "$verdicts"
 			grep -q '^sud_test/' <<<"$verdicts" || fail "no sud_test verdicts from $kernel ($mode): $out"

@@ -103,13 +103,11 @@ test_mainline_uml_612_on_73_uses_sysptvm() {
 # signal" on the console (0018).
 # timeout: 1500 s
 test_mainline_selftests_in_ours_73() {
-	local dir ref mode args out console
+	local dir ref mode out console
 	ref=$(selftest_reference "$L73_BZIMAGE_STOCK")
 	dir=$(tmpdir)
 	for mode in ptrace seccomp; do
-		args=$(l73_mode_args "$mode")
-		run_in uml --kernel "$L73_OURS" ${args:+-a "$args"} -m 768M -V \
-			--share "$SELFTEST_DIR:/selftests" -- "$SELFTEST_RUN" \
+		l73_run "$L73_OURS" "$mode" "$SELFTEST_RUN" -m 768M -V --share "$SELFTEST_DIR:/selftests" \
 			>"$dir/$mode.out" 2>"$dir/$mode.console" </dev/null &
 	done
 	wait
