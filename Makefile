@@ -106,6 +106,9 @@ help:
 	@echo '  make host-kernel-7.3, host-kernel-stock-7.3  build/7.3/bzImage(-stock): the'
 	@echo '                  native 7.3 kernels, with the tags and without, for qemu'
 	@echo '  make check-7.3  the 7.3 tests that do not fit into make check (tests/check-7.3/)'
+	@echo '  make host-deb   build/7.3/deb/: Debian packages of 7.3 with the tags, on'
+	@echo "                  Debian's amd64 config (bindeb-pkg; hours cold), booted once"
+	@echo '                  under qemu to show that our UML takes sysptvm mode there'
 	@echo '  make check-i386 a 32-bit UML (SUBARCH=i386) with the series, and the FP state'
 	@echo '                  its tracers and signal handlers see, against the same program'
 	@echo '                  natively, both on a stock bzImage with IA32 emulation under qemu'
@@ -136,7 +139,7 @@ OUR_INPUTS_73 := patches-7.3/series patches-7.3/files $(wildcard patches-7.3/*.p
 	$(shell find arch-um os-Linux -type f)
 STOCK_INPUTS_73 := arch-um/sysptvm.config arch-um/sysptvm-7.3.config patches-7.3/series \
 	$(wildcard patches-7.3/*.patch)
-.PHONY: kernel-7.3 stock-7.3 source-7.3 host-kernel-7.3 host-kernel-stock-7.3 check-7.3
+.PHONY: kernel-7.3 stock-7.3 source-7.3 host-kernel-7.3 host-kernel-stock-7.3 check-7.3 host-deb
 kernel-7.3: $(L73)/linux
 stock-7.3: $(L73)/linux-stock
 source-7.3: $(L73)/source
@@ -157,6 +160,9 @@ $(L73)/bzImage: $(L73)/linux $(HOST_INPUTS) | deps
 $(L73)/bzImage-stock: $(L73)/linux-stock $(HOST_INPUTS) | deps
 	@SYSPTVM_KERNEL_LINE=7.3 scripts/host-kernel.sh stock $@
 # The 7.3 tests that do not fit into make check's time (tests/check-7.3/).
+# Debian packages of 7.3 with the tags, on Debian's config (scripts/host-deb.sh).
+host-deb: all $(L73)/linux | deps
+	@scripts/host-deb.sh $(L73)/deb
 check-7.3: all $(HOST_CHECK_INPUTS) $(L73)/linux $(L73)/linux-stock $(L73)/bzImage $(L73)/bzImage-stock
 	@tests/run --set check-7.3
 

@@ -8,6 +8,7 @@
 #
 #   kbuild_target WHO TREE O ARCH [SUBARCH]   the build to act on
 #   kbuild_config BASE [--fragment FILE] [--require LINE] [--localversion V]
+#                 (BASE: a defconfig target, or a whole .config file)
 #   kbuild_make LOG [--werror] [--cflags FLAGS] TARGET...
 #   kbuild_install FILE OUTPUT
 #
@@ -103,6 +104,7 @@ kbuild_config() {	# BASE [--fragment FILE] [--require LINE] [--localversion V]
 		shift 2
 	done
 	want=$( (echo "${KB_VARS[*]} $base localversion=$lv"
+		[ ! -f "$base" ] || cat "$base"
 		printf '%s\n' "${reqs[@]}"
 		for f in "${frags[@]}"; do echo "== ${f##*/}"; cat "$f"; done
 		kbuild_config_sources | (cd "$KB_TREE" && xargs -d '\n' cat)) |
@@ -118,8 +120,12 @@ kbuild_config() {	# BASE [--fragment FILE] [--require LINE] [--localversion V]
 		printf '%s\n' "${reqs[@]}" >"$KB_OBJ/sysptvm-required.config"
 		frags+=("$KB_OBJ/sysptvm-required.config")
 	fi
-	run make -s -C "$KB_TREE" "${KB_VARS[@]}" "$base" ||
-		die "$KB_WHO: 'make $base' failed in $KB_TREE"
+	if [ -f "$base" ]; then
+		run cp "$base" "$KB_OBJ/.config"
+	else
+		run make -s -C "$KB_TREE" "${KB_VARS[@]}" "$base" ||
+			die "$KB_WHO: 'make $base' failed in $KB_TREE"
+	fi
 	if [ ${#frags[@]} -gt 0 ]; then
 		run "$KB_TREE/scripts/kconfig/merge_config.sh" -m -O "$KB_OBJ" "$KB_OBJ/.config" \
 			"${frags[@]}" >/dev/null || die "$KB_WHO: merging ${frags[*]##*/} failed"

@@ -144,9 +144,7 @@ line_source_fetch() {
 	if [ ! -e "$dir/.complete" ]; then
 		say "$LINUX_SOURCE_PKG: fetching $version from trixie-backports (167 MB, once)"
 		rm -rf "$dir" && mkdir -p "$dir"
-		(cd "$dir" && apt-get "${APT_OPTS[@]}" -q download "$LINUX_SOURCE_PKG=$version") \
-			>"$dir/download.log" 2>&1 ||
-			die "apt-get download $LINUX_SOURCE_PKG=$version failed: $(tail -n 2 "$dir/download.log" | tr '\n' ' ')"
+		private_apt_download "$dir" "$LINUX_SOURCE_PKG" "$version"
 		dpkg-deb --fsys-tarfile "$dir"/*.deb |
 			tar -x -C "$dir" --strip-components=3 "./usr/src/$LINUX_SOURCE_PKG.tar.xz" ||
 			die "no usr/src/$LINUX_SOURCE_PKG.tar.xz in $(ls "$dir"/*.deb)"
@@ -352,6 +350,12 @@ private_apt_refresh() {	# DIR WHO
 		return 1
 	fi
 	touch "$stamp"
+}
+# apt-get download PACKAGE=VERSION into DIR with the private list of
+# APT_OPTS (private_apt); stop, with the end of its log, when it fails.
+private_apt_download() {	# DIR PACKAGE VERSION
+	(cd "$1" && apt-get "${APT_OPTS[@]}" -q download "$2=$3") >"$1/download.log" 2>&1 ||
+		die "apt-get download $2=$3 failed: $(tail -n 2 "$1/download.log" | tr '\n' ' ')"
 }
 private_apt() {	# DIR
 	mkdir -p "$1/lists/partial" "$1/archives/partial"

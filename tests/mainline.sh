@@ -37,7 +37,7 @@ l73_run() {	# KERNEL MODE CMD [OPTIONS...]
 # int $0x80, 0013; the faults of PTRACE_GETREGS and PTRACE_SETREGS, 0015;
 # the address of a call for seccomp and SIGSYS, 0016, and its number in
 # the SIGSYS frame, 0009; PTRACE_SYSEMU for UML's processes, 0017; the
-# PTRACE_VM tags, 0022-0024; gdb's AVX state in seccomp mode, 0020).
+# PTRACE_VM tags, 0023-0025; gdb's AVX state in seccomp mode, 0020).
 L73_PORTED_CASES="$PTRACE_VM_TAG_CASES
 sysemu_reports_entry_and_skips_call
 sysemu_keeps_tracer_result
@@ -188,7 +188,7 @@ test_mainline_in_ours_73_stock_73_ptrace() {
 test_mainline_in_ours_73_stock_73_seccomp() {
 	mainline_nested_in_ours_73 /mnt/l73/linux-stock seccomp "stock 7.3"
 }
-# Ours 6.12 finds the tags on ours-7.3 (0022-0024) and takes sysptvm mode.
+# Ours 6.12 finds the tags on ours-7.3 (0023-0025) and takes sysptvm mode.
 test_mainline_in_ours_73_ours_612() {
 	mainline_nested_in_ours_73 /usr/local/bin/linux ptrace "ours 6.12" \
 		"$SYSPTVM_LINE (the host supports the PTRACE_VM tags)"
@@ -251,6 +251,32 @@ test_mainline_user_time_is_counted_as_user_time() {
 	done
 }
 
+# 0021: the FP state of signal frames and what a tracer writes, as 6.12's
+# 0028 gives them: these cases of fp_state_test fail on stock 7.3 in the
+# mode named (frames without AT_MINSIGSTKSZ, a regset that takes any XSAVE
+# area, sigreturn without FP state a fault, x87 and SSE left out of the
+# frame's xfeatures), and all of fp_state_test passes in ours-7.3.
+L73_FP_FIX_CASES="both signal_on_a_stack_of_at_minsigstksz
+both xstate_regset_refuses_what_the_host_would
+both sigreturn_without_fpstate_gives_init_state
+ptrace handler_changes_to_the_frame_are_restored"
+# timeout: 300 s
+test_mainline_fp_state_of_frames_and_tracers() {
+	local mode out case
+	for mode in ptrace seccomp; do
+		out=$(l73_run "$L73_OURS" "$mode" 'fp_state_test 2>&1' 2>&1) || true
+		echo "== ours-7.3 ($mode)"; echo "$out"
+		assert_matches "$out" '^# Totals: pass:[1-9][0-9]* fail:0 ' "fp_state_test in ours-7.3 ($mode)"
+		out=$(l73_run "$L73_STOCK" "$mode" 'fp_state_test 2>&1' 2>&1) || true
+		echo "== stock 7.3 ($mode)"; echo "$out"
+		assert_matches "$out" '^# Totals: pass:[0-9]+ fail:[1-9]' "fp_state_test's totals in stock 7.3 ($mode)"
+		while read -r case; do
+			assert_matches "$out" "^not ok [0-9]+ global\\.$case\$" \
+				"stock 7.3 ($mode), $case (the case that shows 0021 is needed)"
+		done < <(awk -v m="$mode" '$1 == "both" || $1 == m { print $2 }' <<<"$L73_FP_FIX_CASES")
+	done
+}
+
 # 6.12's 0007 (no interrupt handler after a halt) is not on the 7.3 line:
 # its test, timer and I/O signals sent to the UML without pause until it
 # has exited, passes on stock 7.3 in both modes.  Both kernels run it here,
@@ -275,17 +301,12 @@ test_mainline_poweroff_survives_timer_and_io_signals() {
 # them.
 MAINLINE_GUEST_CHECKS="nproc | sed 's/^/cpus: /'; $IN_MODE_CHECKS; $FP_EVERY_MODE_CHECKS
 syscall_info_test; $STRACE_CHECKS"
-# What ours-7.3 does not pass yet, and stock 7.3 fails too: MODES ITEM WHY
-# (MODES: both, ptrace, or seccomp, which SMP is too; ITEM: fp:CASE of
+# What ours-7.3 does not pass yet: MODES ITEM WHY, one per line (MODES:
+# both, ptrace, or seccomp, which SMP is too; ITEM: fp:CASE of
 # fp_state_test, popf_step_test, gdb-fpregs).  Each is counted as skipped;
 # one that fails and is not listed fails the test, and so does one listed
-# that passes.
-L73_GUEST_NOT_YET="both fp:signal_on_a_stack_of_at_minsigstksz the FP state in signal frames (6.12's 0028, to port)
-both fp:xstate_regset_refuses_what_the_host_would the XSTATE regset (6.12's 0028, to port)
-both fp:sigreturn_without_fpstate_gives_init_state sigreturn's FP state (6.12's 0028, to port)
-ptrace fp:handler_changes_to_the_frame_are_restored the FP state in signal frames (6.12's 0028, to port)
-seccomp popf_step_test a tracer's single step over a popf that sets TF, in the seccomp mode (to find)
-"
+# that passes.  Empty since 0021 (the FP cases) and 0011's popf and iret.
+L73_GUEST_NOT_YET=""
 mainline_guest_checks() {	# MODE CPUS
 	local mode=$1 out failing notyet item
 	out=$(l73_run "$L73_OURS" "$mode" "$MAINLINE_GUEST_CHECKS" 2>&1) || true
@@ -323,7 +344,7 @@ test_mainline_guest_checks_smp() {
 	mainline_guest_checks smp 2
 }
 
-# Syscall user dispatch (0025-0026): the kernel's sud_test and get_set_sud
+# Syscall user dispatch (0026-0027): the kernel's sud_test and get_set_sud
 # pass in ours-7.3 in both modes, and fail on stock 7.3, whose prctl and
 # ptrace requests answer -EINVAL.
 test_mainline_syscall_user_dispatch() {
@@ -338,7 +359,7 @@ test_mainline_syscall_user_dispatch() {
 			if [ "$kernel" = "$L73_OURS" ]; then
 				assert_not_contains "$verdicts" " FAIL" "the verdicts of ours-7.3 ($mode)"
 			else
-				assert_contains "$verdicts" " FAIL" "the verdicts of stock 7.3 ($mode) (the case that shows 0025-0026 are needed)"
+				assert_contains "$verdicts" " FAIL" "the verdicts of stock 7.3 ($mode) (the case that shows 0026-0027 are needed)"
 			fi
 		done
 	done

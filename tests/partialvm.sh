@@ -97,7 +97,7 @@ test_partialvm_in_guest() {
 	pvm_compare_proot guest "$out" ptvm
 }
 
-# In ours-7.3 (issue 31): every tracer (0022-0024 give its processes the
+# In ours-7.3 (issue 31): every tracer (0023-0025 give its processes the
 # tags) and proot; in its ptrace mode here, with seccomp=on in make
 # check-7.3.
 pvm_in_ours_73() {	# MODE BOOT-ARGS

@@ -43,7 +43,7 @@ test_partialvm_on_73_qemu_host() {
 # (patches-7.3/0007) gives -ENOSYS, as x86 did until 7.3.
 L73_NATIVE_DIFFERS="numbers_without_a_call_give_enosys"
 
-# The PTRACE_VM suite natively on 7.3 with the tags (0022-0023): every case
+# The PTRACE_VM suite natively on 7.3 with the tags (0023-0024): every case
 # passes but L73_NATIVE_DIFFERS; on stock 7.3 the tag cases fail too.
 test_mainline_native_suite_on_73() {
 	local out failed
