@@ -159,10 +159,10 @@ $(L73)/bzImage: $(L73)/linux $(HOST_INPUTS) | deps
 	@SYSPTVM_KERNEL_LINE=7.3 scripts/host-kernel.sh ours $@
 $(L73)/bzImage-stock: $(L73)/linux-stock $(HOST_INPUTS) | deps
 	@SYSPTVM_KERNEL_LINE=7.3 scripts/host-kernel.sh stock $@
-# The 7.3 tests that do not fit into make check's time (tests/check-7.3/).
 # Debian packages of 7.3 with the tags, on Debian's config (scripts/host-deb.sh).
 host-deb: all $(L73)/linux | deps
 	@scripts/host-deb.sh $(L73)/deb
+# The 7.3 tests that do not fit into make check's time (tests/check-7.3/).
 check-7.3: all $(HOST_CHECK_INPUTS) $(L73)/linux $(L73)/linux-stock $(L73)/bzImage $(L73)/bzImage-stock
 	@tests/run --set check-7.3
 

@@ -22,18 +22,4 @@ packages=(
 	proot	# the reference of behaviour for partialvm (tests/partialvm.sh)
 )
 
-missing=()
-for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-	say "deps: all ${#packages[@]} packages present"
-	exit 0
-fi
-[ "$(id -u)" -eq 0 ] ||
-	die "missing packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
-say "deps: installing ${missing[*]}"
-run apt-get update -q
-DEBIAN_FRONTEND=noninteractive run apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-	die "apt-get install failed for: ${missing[*]}"
+install_missing_packages deps "${packages[@]}"

@@ -18,8 +18,9 @@ Build linux-image and linux-headers packages (make bindeb-pkg) of 7.3 on
 the tree of ours-7.3 (patches-7.3/series: the tags natively, 0023-0024),
 configured as Debian configures its amd64 kernel of the same version
 (Debian's linux-config-7.3, fetched with apt-get download and a private
-sources list) with host/deb-7.3.config merged on it: no debug info, no
-module signing, and what scripts/qemu-host.sh's boot needs built in.
+sources list) with host/deb-7.3.config merged on it: no debug info, none of
+Debian's keys (modules are signed with a key the build makes), and what
+scripts/qemu-host.sh's boot needs built in.
 The packages go to OUTDIR, with the kernel image as OUTDIR/vmlinuz.
 
 Then boot that kernel once under qemu (scripts/run-in.sh qemu-sysptvm:
@@ -59,21 +60,6 @@ outdir=$1
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 
-# What bindeb-pkg runs besides the compiler (scripts/package/).
-deb_tools() {
-	local p missing=()
-	for p in dpkg-dev kmod cpio; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	[ "$(id -u)" -eq 0 ] ||
-		die "missing packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
-	say "host-deb: installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive run apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-		die "apt-get install failed for: ${missing[*]}"
-}
-
 # Debian's amd64 config of the line's source version: the package of the
 # same version as linux-source-7.3 (one source package builds both), from
 # the same private sources list (line_source_fetch).  Prints its path.
@@ -99,7 +85,8 @@ debian_config() {
 }
 
 if [ "$build" = 1 ]; then
-	deb_tools
+	# What bindeb-pkg runs besides the compiler (scripts/package/).
+	install_missing_packages host-deb dpkg-dev kmod cpio
 	config=$(debian_config)
 	tree=$(variant_tree ours)
 	require_variant_tree ours

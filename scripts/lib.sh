@@ -351,6 +351,26 @@ private_apt_refresh() {	# DIR WHO
 	fi
 	touch "$stamp"
 }
+# Install the Debian PACKAGEs that are missing (as root: otherwise stop,
+# naming them); WHO names the caller in the progress lines.
+install_missing_packages() {	# WHO PACKAGE...
+	local who=$1 p missing=()
+	shift
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		say "$who: all $# packages present"
+		return 0
+	fi
+	[ "$(id -u)" -eq 0 ] ||
+		die "missing packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
+	say "$who: installing ${missing[*]}"
+	run apt-get update -q
+	DEBIAN_FRONTEND=noninteractive run apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		die "apt-get install failed for: ${missing[*]}"
+}
 # apt-get download PACKAGE=VERSION into DIR with the private list of
 # APT_OPTS (private_apt); stop, with the end of its log, when it fails.
 private_apt_download() {	# DIR PACKAGE VERSION

@@ -36,7 +36,7 @@ l73_run() {	# KERNEL MODE CMD [OPTIONS...]
 # 0010 and, in seccomp mode, 0011; the address of a relayed fault, 0012;
 # int $0x80, 0013; the faults of PTRACE_GETREGS and PTRACE_SETREGS, 0015;
 # the address of a call for seccomp and SIGSYS, 0016, and its number in
-# the SIGSYS frame, 0009; PTRACE_SYSEMU for UML's processes, 0017; the
+# the SIGSYS frame, 0009; PTRACE_SYSEMU for UML's processes, 0022; the
 # PTRACE_VM tags, 0023-0025; gdb's AVX state in seccomp mode, 0020).
 L73_PORTED_CASES="$PTRACE_VM_TAG_CASES
 sysemu_reports_entry_and_skips_call
